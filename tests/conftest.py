@@ -1,0 +1,84 @@
+"""The personas every test speaks of, defined once (STYLE.md): a counselor at center A (EAST), a
+read-only colleague at A, a counselor at center B (CRENS), a supervisor of A, a CDD analyst and
+an administrator."""
+
+import pytest
+
+from centers.models import Center, Role
+from centers.seed import load_youthsource_centers
+from tests.centers.factories import staff
+
+CENTER_A = "EAST"
+CENTER_B = "CRENS"
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_the_tree(settings):
+    # Production serves hashed copies made by collectstatic (CI checks that step); tests read
+    # the files where they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def centers(db):
+    # The data migration loads the centers, but transactional tests (the browser's live
+    # server) flush tables, so tests that need them ask for them.
+    load_youthsource_centers(Center)
+    return {center.code: center for center in Center.objects.all()}
+
+
+@pytest.fixture
+def center_a(centers):
+    return centers[CENTER_A]
+
+
+@pytest.fixture
+def center_b(centers):
+    return centers[CENTER_B]
+
+
+@pytest.fixture
+def counselor(centers):
+    return staff("alice.counselor", Role.COUNSELOR, CENTER_A)
+
+
+@pytest.fixture
+def readonly_colleague(centers):
+    return staff("rita.readonly", Role.COUNSELOR, CENTER_A, read_only=True)
+
+
+@pytest.fixture
+def other_counselor(centers):
+    return staff("bob.counselor", Role.COUNSELOR, CENTER_B)
+
+
+@pytest.fixture
+def supervisor(centers):
+    return staff("sam.supervisor", Role.SUPERVISOR, CENTER_A, "BOYLE")
+
+
+@pytest.fixture
+def analyst(centers):
+    return staff("ann.analyst", Role.ANALYST)
+
+
+@pytest.fixture
+def administrator(centers):
+    user = staff("ada.admin", Role.ADMINISTRATOR)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
