@@ -3,6 +3,7 @@
 
     python3 dev.py run     set up and start everything with demo data on http://127.0.0.1:8000
     python3 dev.py test    run the whole test suite (extra arguments go to pytest)
+    python3 dev.py lint    ruff's lint and format checks
 
 Both create `.venv` and install the pinned dependencies of pyproject.toml when they change.
 With DATABASE_URL unset they start an embedded PostgreSQL (a wheel) in `.pgdata/` and stop it on
@@ -137,8 +138,15 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
+def lint() -> int:
+    ruff = [sys.executable, "-m", "ruff"]
+    checked = subprocess.run([*ruff, "check", "."], cwd=ROOT).returncode
+    formatted = subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT).returncode
+    return checked or formatted
+
+
 def main() -> int:
-    commands = ("run", "test")
+    commands = ("run", "test", "lint")
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
@@ -147,6 +155,8 @@ def main() -> int:
     if sys.argv[1] == "run":
         run()
         return 0
+    if sys.argv[1] == "lint":
+        return lint()
     return test(sys.argv[2:])
 
 
