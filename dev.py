@@ -152,6 +152,8 @@ def main() -> int:
         return 2
     ensure_virtualenv()
     os.chdir(ROOT)
+    # A plain SIGTERM would skip the clean-up that stops the embedded PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if sys.argv[1] == "run":
         run()
         return 0
