@@ -1,0 +1,28 @@
+from collections.abc import Iterable
+
+from .models import AccessLogEntry
+
+
+def _where(request) -> dict:
+    if request is None:
+        return {}
+    return {"path": request.path[:300], "ip_address": request.META.get("REMOTE_ADDR")}
+
+
+def access_record(*, request, action: str, youth=None, detail: dict | None = None) -> None:
+    """Record that the signed-in user did `action` to a youth's record."""
+    user = request.user if request is not None and request.user.is_authenticated else None
+    AccessLogEntry.objects.create(
+        user=user, youth=youth, action=action, detail=detail or {}, **_where(request)
+    )
+
+
+def access_record_list(*, request, youth_ids: Iterable[int], detail: dict | None = None) -> None:
+    """Record that each youth appeared in a list or search result the user saw."""
+    where = _where(request)
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=request.user, youth_id=youth_id, action="listed", detail=detail or {}, **where
+        )
+        for youth_id in youth_ids
+    )
