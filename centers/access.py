@@ -22,6 +22,7 @@ class StaffAccess:
     roles: frozenset[str]
     readable_center_ids: frozenset[int]
     writable_center_ids: frozenset[int]
+    supervised_center_ids: frozenset[int] = frozenset()
 
     @property
     def is_counselor(self) -> bool:
@@ -62,6 +63,11 @@ def staff_access(user) -> StaffAccess:
         readable_center_ids=frozenset(center for _, center, _ in memberships if center),
         writable_center_ids=frozenset(
             center for _, center, read_only in memberships if center and not read_only
+        ),
+        supervised_center_ids=frozenset(
+            center
+            for role, center, read_only in memberships
+            if role == Role.SUPERVISOR and not read_only
         ),
     )
     user._staff_access = access

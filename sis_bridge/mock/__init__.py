@@ -4,7 +4,7 @@ It runs as its own process and imports nothing from the Django project::
 
     python -m sis_bridge.mock --host 127.0.0.1 --port 8001 --seed 42 --students 2000
 
-Routes (see ``../shared/edfi/CONTRACT.md`` in the design folder for the contract they follow):
+Routes (see ``shared/edfi/CONTRACT.md`` in the design folder for the contract they follow):
 
 - ``GET /`` discovery; ``POST /oauth/token`` client credentials (form or JSON body, or HTTP
   Basic; client ``reengage`` / ``reengage-dev-secret`` unless SIS_CLIENT_ID/SIS_CLIENT_SECRET).

@@ -13,7 +13,7 @@ from sis_bridge.mock.app import create_app
 from .conftest import CLIENT, STUDENTS, FakeClock
 
 API = "/data/v3/ed-fi"
-EDFI = Path("../shared/edfi")
+EDFI = Path(__file__).resolve().parents[3] / "shared" / "edfi"  # the design folder
 
 
 def _all(client: TestClient, auth: dict, resource: str, limit: int = 500, **params) -> list:
