@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from centers import selectors as center_selectors
 from centers.access import centers_worked_by, staff_access
+from youth import selectors as youth_selectors
 
 from .health import system_health
 
@@ -15,6 +16,7 @@ def home(request):
     access = staff_access(request.user)
     context = {"access": access}
     if access.readable_center_ids:
+        context["my_work"] = youth_selectors.open_case_counts(request.user)
         context["my_centers"] = center_selectors.centers_with_staff_counts(
             centers_worked_by(request.user)
         )

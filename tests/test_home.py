@@ -10,9 +10,9 @@ def test_a_counselor_lands_on_their_center_and_team(
     client_for, counselor, readonly_colleague, other_counselor, django_assert_num_queries
 ):
     client = client_for(counselor)
-    # session, user, memberships, my centers with staff counts, team; the session's new expiry
-    # (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, memberships, my open cases, my follow-ups due, my centers with staff
+    # counts, team; the session's new expiry (savepoint, update, release)
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Para Los Ni" in response.content

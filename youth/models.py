@@ -1,3 +1,5 @@
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -19,13 +21,14 @@ from .choices import (
     OutreachSource,
     Race,
     SchoolStatus,
-    SignerRole,
     Sex,
+    SignerRole,
     TransferStatus,
     YesNoUndisclosed,
 )
 from .names import digits, fold
 from .validators import validate_lausd_id, validate_phone, validate_zip
+
 
 # Every change to youth-linked rows is kept by database triggers (django-pghistory), so bulk and
 # raw writes are caught too; the event tables refuse updates and deletes.
@@ -61,7 +64,10 @@ class Youth(TimeStampedModel):
         default=YesNoUndisclosed.NOT_DISCLOSED,
     )
     races = ArrayField(
-        models.CharField(max_length=20, choices=Race), default=list, blank=True, verbose_name=_("race")
+        models.CharField(max_length=20, choices=Race),
+        default=list,
+        blank=True,
+        verbose_name=_("race"),
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=Language, default=Language.ENGLISH
@@ -95,7 +101,7 @@ class Youth(TimeStampedModel):
         _("how they heard of the center"), max_length=20, choices=OutreachSource, blank=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     merged_into = models.ForeignKey(
         "self",
@@ -156,6 +162,9 @@ class Youth(TimeStampedModel):
     def display_name(self) -> str:
         first = self.preferred_name or self.legal_first_name
         return f"{first} {self.legal_last_name}"
+
+    def barrier_labels(self) -> list[str]:
+        return [str(Barrier(value).label) for value in self.barriers]
 
     def age_on(self, day) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
@@ -246,7 +255,9 @@ class Consent(TimeStampedModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_note = models.CharField(_("withdrawal note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -288,6 +299,10 @@ class CaseNote(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.contact_on:%Y-%m-%d}"
 
+    @property
+    def was_corrected(self) -> bool:
+        return self.updated_at - self.created_at > datetime.timedelta(seconds=1)
+
 
 @track
 class FollowUp(TimeStampedModel):
@@ -300,7 +315,9 @@ class FollowUp(TimeStampedModel):
         related_name="follow_ups",
         verbose_name=_("assigned to"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -332,7 +349,9 @@ class Transfer(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=TransferStatus, default=TransferStatus.REQUESTED
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -368,7 +387,9 @@ class YouthMerge(TimeStampedModel):
 
     survivor = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="merges_absorbed")
-    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("why these are one person"), max_length=500)
     moved = models.JSONField(default=dict)
     undone_at = models.DateTimeField(null=True, blank=True)

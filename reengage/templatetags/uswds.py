@@ -20,7 +20,9 @@ def uswds_widget(field: forms.BoundField):
     css = next(
         (name for kind, name in WIDGET_CLASSES.items() if isinstance(widget, kind)), "usa-input"
     )
-    attrs = {"class": f"{css} usa-input--error" if field.errors and css == "usa-input" else css}
+    if field.errors and css == "usa-input":
+        css += " usa-input--error"
+    attrs = {"class": " ".join(filter(None, [css, widget.attrs.get("class")]))}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")

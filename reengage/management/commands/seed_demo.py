@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from centers.demo import seed_demo_staff
+from youth.demo import seed_demo_youth
 
 
 class Command(BaseCommand):
@@ -22,4 +23,7 @@ class Command(BaseCommand):
                 "on a demo server."
             )
         staff = seed_demo_staff(seed=seed)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {staff} staff accounts."))
+        youth = seed_demo_youth(seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {staff} staff accounts, {youth} youth.")
+        )

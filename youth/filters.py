@@ -1,0 +1,122 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Center
+
+from .choices import Barrier, CaseStatus, SchoolStatus
+from .models import Case, FollowUp
+from .names import digits, fold
+
+AGE_BANDS = [
+    ("14-15", _("14 to 15")),
+    ("16-17", _("16 to 17")),
+    ("18-21", _("18 to 21")),
+    ("22-24", _("22 to 24")),
+]
+SORTS = {
+    "name": ("youth__search_last", "youth__search_first"),
+    "-intake": ("-intake_date", "youth__search_last"),
+    "intake": ("intake_date", "youth__search_last"),
+    "contact": ("last_contact_on", "youth__search_last"),
+    "age": ("-youth__birth_date", "youth__search_last"),
+}
+
+
+def _birth_dates_for_ages(low: int, high: int, today: datetime.date) -> tuple:
+    """Birth dates of people aged low..high (inclusive) today."""
+    latest = today.replace(year=today.year - low)
+    earliest = today.replace(year=today.year - high - 1) + datetime.timedelta(days=1)
+    return earliest, latest
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search name, phone or LAUSD ID"), method="search")
+    center = django_filters.ModelChoiceFilter(label=_("Center"), queryset=Center.objects.none())
+    counselor = django_filters.ModelChoiceFilter(label=_("Counselor"), queryset=None)
+    status = django_filters.ChoiceFilter(
+        label=_("Case status"), choices=CaseStatus.choices, empty_label=_("Any")
+    )
+    school_status = django_filters.ChoiceFilter(
+        label=_("School status"), field_name="youth__school_status", choices=SchoolStatus.choices
+    )
+    age = django_filters.ChoiceFilter(label=_("Age"), choices=AGE_BANDS, method="age_band")
+    barrier = django_filters.MultipleChoiceFilter(
+        label=_("Barriers (any of)"),
+        choices=Barrier.choices,
+        method="any_barrier",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
+    )
+    no_contact_days = django_filters.NumberFilter(
+        label=_("No contact for at least (days)"), method="no_contact_for", min_value=1
+    )
+    follow_up_due = django_filters.BooleanFilter(
+        label=_("Follow-up due"),
+        method="with_follow_up_due",
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="sort_by",
+        empty_label=None,
+        choices=[
+            ("name", _("Name")),
+            ("-intake", _("Newest intake")),
+            ("intake", _("Oldest intake")),
+            ("contact", _("Longest without contact")),
+            ("age", _("Youngest first")),
+        ],
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "center", "counselor", "status"]
+
+    def __init__(self, data=None, *args, centers, counselors, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", CaseStatus.OPEN)
+        data.setdefault("sort", "name")
+        super().__init__(data, *args, **kwargs)
+        self.filters["center"].queryset = centers
+        self.filters["counselor"].queryset = counselors
+
+    def search(self, queryset, name, value):
+        folded, number = fold(value), digits(value)
+        condition = Q(youth__lausd_id__iexact=value.strip())
+        if len(number) >= 4:
+            condition |= Q(youth__phone__contains=number)
+        for word in folded.split():
+            condition |= Q(youth__search_last__trigram_word_similar=word) | Q(
+                youth__search_first__trigram_word_similar=word
+            )
+        return queryset.filter(condition) if folded or number else queryset
+
+    def age_band(self, queryset, name, value):
+        low, high = (int(part) for part in value.split("-"))
+        earliest, latest = _birth_dates_for_ages(low, high, timezone.localdate())
+        return queryset.filter(youth__birth_date__range=(earliest, latest))
+
+    def any_barrier(self, queryset, name, value):
+        return queryset.filter(youth__barriers__overlap=list(value)) if value else queryset
+
+    def no_contact_for(self, queryset, name, value):
+        cutoff = timezone.localdate() - datetime.timedelta(days=int(value))
+        return queryset.filter(
+            Q(last_contact_on__lte=cutoff)
+            | Q(last_contact_on__isnull=True, intake_date__lte=cutoff)
+        )
+
+    def with_follow_up_due(self, queryset, name, value):
+        if not value:
+            return queryset
+        due = FollowUp.objects.filter(
+            case=OuterRef("pk"), done_at__isnull=True, due_on__lte=timezone.localdate()
+        )
+        return queryset.filter(Exists(due))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

@@ -1,0 +1,138 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from centers.access import staff_access
+from centers.models import Center, Role
+
+from .access import cases_visible_to
+from .choices import CaseStatus, TransferStatus
+from .filters import CaseloadFilter
+from .models import Case, CaseNote, FollowUp, Transfer, Youth
+
+
+def staff_at(center_ids, *, roles=(Role.COUNSELOR, Role.SUPERVISOR)) -> QuerySet:
+    """Active staff who may take cases at the centers (read-only members excluded)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__center_id__in=center_ids,
+            memberships__role__in=roles,
+            memberships__read_only=False,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def caseload(user, params) -> CaseloadFilter:
+    """The caseload page's filter over the cases the user may see, one query for the rows."""
+    access = staff_access(user)
+    next_follow_up = (
+        FollowUp.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .values("case")
+        .annotate(first_due=Min("due_on"))
+        .values("first_due")
+    )
+    cases = (
+        cases_visible_to(user)
+        .select_related("youth", "counselor", "center")
+        .annotate(next_follow_up_on=Subquery(next_follow_up))
+    )
+    return CaseloadFilter(
+        params,
+        queryset=cases,
+        centers=Center.objects.filter(pk__in=access.readable_center_ids),
+        counselors=staff_at(access.readable_center_ids),
+    )
+
+
+def youth_page(youth: Youth, user) -> dict:
+    """Everything the youth page shows, in a fixed number of queries."""
+    cases = list(
+        cases_visible_to(user)
+        .filter(youth=youth)
+        .select_related("center", "counselor")
+        .order_by("-intake_date", "-pk")
+    )
+    open_case = next((case for case in cases if case.status == CaseStatus.OPEN), None)
+    case_ids = [case.pk for case in cases]
+    notes = (
+        CaseNote.objects.filter(case_id__in=case_ids)
+        .select_related("author", "case__center")
+        .order_by("-contact_on", "-created_at")[:100]
+    )
+    follow_ups = (
+        FollowUp.objects.filter(case_id__in=case_ids)
+        .select_related("assignee", "done_by")
+        .order_by("done_at", "due_on")
+    )
+    transfers = list(
+        Transfer.objects.filter(case_id__in=case_ids)
+        .select_related("from_center", "to_center", "requested_by", "decided_by")
+        .order_by("-created_at")
+    )
+    consents = list(youth.consents.select_related("recorded_by"))
+    return {
+        "youth": youth,
+        "cases": cases,
+        "open_case": open_case,
+        "notes": list(notes),
+        "follow_ups": list(follow_ups),
+        "transfers": transfers,
+        "consents": consents,
+        "records_allowed": any(
+            consent.covers_school_records and consent.is_in_force() for consent in consents
+        ),
+        "pending_transfer": next(
+            (t for t in transfers if t.status == TransferStatus.REQUESTED), None
+        ),
+    }
+
+
+def latest_cases_of(youth_ids) -> list[Case]:
+    """Each youth's most recent case, with its center (one query)."""
+    return list(
+        Case.objects.filter(youth_id__in=youth_ids)
+        .select_related("center")
+        .order_by("youth_id", "-intake_date", "-pk")
+        .distinct("youth_id")
+    )
+
+
+def overdue_follow_ups(user) -> QuerySet[FollowUp]:
+    """Undone follow-ups past due in the cases the user may see: theirs first."""
+    return (
+        FollowUp.objects.filter(
+            case__in=cases_visible_to(user).filter(status=CaseStatus.OPEN),
+            done_at__isnull=True,
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("case__youth", "case__center", "assignee")
+        .order_by("due_on")
+    )
+
+
+def transfers_for(user) -> dict:
+    access = staff_access(user)
+    pending = Transfer.objects.filter(status=TransferStatus.REQUESTED).select_related(
+        "case__youth", "from_center", "to_center", "requested_by"
+    )
+    return {
+        "incoming": pending.filter(to_center_id__in=access.readable_center_ids),
+        "outgoing": pending.filter(from_center_id__in=access.readable_center_ids),
+    }
+
+
+def open_case_counts(user) -> dict:
+    """For a counselor's home page: their open cases and follow-ups due."""
+    today = timezone.localdate()
+    mine = Case.objects.filter(counselor=user, status=CaseStatus.OPEN)
+    return {
+        "open_cases": mine.count(),
+        "follow_ups_due": FollowUp.objects.filter(
+            Q(assignee=user), done_at__isnull=True, due_on__lte=today, case__status="open"
+        ).count(),
+    }
