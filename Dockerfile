@@ -23,5 +23,4 @@ RUN useradd --system --uid 10001 --home-dir /app reengage
 USER reengage
 
 EXPOSE 8000
-CMD ["gunicorn", "reengage.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "30", "--access-logfile", "-"]
+CMD ["gunicorn", "reengage.wsgi:application", "--config", "reengage/gunicorn.conf.py"]

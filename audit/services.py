@@ -9,9 +9,15 @@ def _where(request) -> dict:
     return {"path": request.path[:300], "ip_address": request.META.get("REMOTE_ADDR")}
 
 
-def access_record(*, request, action: str, youth=None, detail: dict | None = None) -> None:
-    """Record that the signed-in user did `action` to a youth's record."""
-    user = request.user if request is not None and request.user.is_authenticated else None
+def access_record(
+    *, request, action: str, youth=None, detail: dict | None = None, user=None
+) -> None:
+    """Record that the signed-in user did `action` to a youth's record.
+
+    Work without a request (a Celery task) passes `request=None` and the `user` it acts for.
+    """
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
     AccessLogEntry.objects.create(
         user=user, youth=youth, action=action, detail=detail or {}, **_where(request)
     )

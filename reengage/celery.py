@@ -15,4 +15,8 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "sis-nightly-sync": {
+        "task": "sis_bridge.tasks.sis_nightly_sync_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }

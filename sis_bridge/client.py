@@ -1,11 +1,394 @@
-"""The only code that speaks HTTP to the district SIS (an Ed-Fi ODS/API).
+"""The only code that speaks HTTP to the district SIS (an Ed-Fi ODS/API 7.x).
 
-Every request has a timeout. The sync itself arrives with the SIS adapter; for now this module
-answers whether the SIS is reachable, for /healthz.
+Every request has a timeout. The client caches its bearer token (the ODS caps live tokens per
+client) and re-authenticates once on 401; it retries network errors, 429 and 5xx with
+exponential backoff and jitter, honouring Retry-After up to a cap; it pages with offset/limit
+and checks Total-Count; and it checks every record against the contract (shared/edfi), handing
+back the records that fail instead of dropping them.
 """
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+# httpx logs every URL at INFO, and our query strings hold students' ids, names and birth dates.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+PAGE_SIZE = 500  # the ODS default maximum; always sent, since hosts differ on the default
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class SisError(Exception):
+    """The SIS could not answer as the contract says. Messages carry no personal data."""
+
+
+class SisUnavailable(SisError):
+    """Network errors, 429 or 5xx that outlasted the retries."""
+
+
+class SisAuthError(SisError):
+    """The token endpoint refused our client credentials."""
+
+
+class SisResponseError(SisError):
+    """An answer we cannot use: an unexpected status, or a body that is not the expected JSON."""
+
+
+class SisPartialResponse(SisResponseError):
+    """Fewer records arrived than the SIS said it had (Total-Count)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRecord:
+    """A record that breaks the contract: kept with its raw JSON for quarantine."""
+
+    resource: str
+    record_id: str
+    field: str
+    error: str
+    raw: Any
+
+    def __str__(self) -> str:
+        return f"{self.resource} record {self.record_id or '?'}: {self.field}: {self.error}"
+
+
+@dataclass
+class Fetched:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    invalid: list[InvalidRecord] = field(default_factory=list)
+
+
+# --- the contract: the fields we read, their types, and which are required -----------------
+# "ref.key" paths reach into reference objects; "list[].key" into each item of an array.
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
+    "schools": {
+        "id": ("str", True),
+        "schoolId": ("int", True),
+        "nameOfInstitution": ("str", True),
+    },
+    "courses": {
+        "id": ("str", True),
+        "courseCode": ("str", True),
+        "courseTitle": ("str", True),
+        "numberOfParts": ("int", True),
+        "educationOrganizationReference.educationOrganizationId": ("int", True),
+        "identificationCodes": ("list", True),
+        "identificationCodes[].identificationCode": ("str", True),
+        "academicSubjects[].academicSubjectDescriptor": ("str", True),
+    },
+    "students": {
+        "id": ("str", True),
+        "studentUniqueId": ("str", True),
+        "firstName": ("str", True),
+        "lastSurname": ("str", True),
+        "birthDate": ("date", True),
+    },
+    "studentSchoolAssociations": {
+        "id": ("str", True),
+        "entryDate": ("date", True),
+        "schoolReference.schoolId": ("int", True),
+        "studentReference.studentUniqueId": ("str", True),
+        "entryGradeLevelDescriptor": ("str", True),
+        "exitWithdrawDate": ("date", False),
+        "exitWithdrawTypeDescriptor": ("str", False),
+    },
+    "studentAcademicRecords": {
+        "id": ("str", True),
+        "termDescriptor": ("str", True),
+        "educationOrganizationReference.educationOrganizationId": ("int", True),
+        "schoolYearTypeReference.schoolYear": ("int", True),
+        "studentReference.studentUniqueId": ("str", True),
+        "cumulativeEarnedCredits": ("number", False),
+        "sessionAttemptedCredits": ("number", False),
+        "sessionEarnedCredits": ("number", False),
+        # Ed-Fi SIS certification (v5) requires GPAs on academic records.
+        "gradePointAverages": ("list", True),
+        "gradePointAverages[].gradePointAverageValue": ("number", True),
+    },
+    "courseTranscripts": {
+        "id": ("str", True),
+        "courseAttemptResultDescriptor": ("str", True),
+        "courseReference.courseCode": ("str", True),
+        "studentAcademicRecordReference.schoolYear": ("int", True),
+        "studentAcademicRecordReference.termDescriptor": ("str", True),
+        "studentAcademicRecordReference.educationOrganizationId": ("int", True),
+        "studentAcademicRecordReference.studentUniqueId": ("str", True),
+        "attemptedCredits": ("number", False),
+        "earnedCredits": ("number", False),
+        "earnedCreditConversion": ("number", False),
+        "finalLetterGradeEarned": ("str", False),
+        "academicSubjects[].academicSubjectDescriptor": ("str", True),
+    },
+}
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, str) and bool(_DATE.match(value))
+    if kind == "list":
+        return isinstance(value, list)
+    return True
+
+
+def _values(record: Any, path: str) -> list[tuple[str, Any]]:
+    """(concrete path, value or _MISSING) for every place the path points to in the record."""
+    found: list[tuple[str, Any]] = [("", record)]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        name = part.removesuffix("[]")
+        step = []
+        for prefix, value in found:
+            here = f"{prefix}.{name}" if prefix else name
+            inner = value.get(name, _MISSING) if isinstance(value, dict) else _MISSING
+            if many:
+                if isinstance(inner, list):
+                    step.extend((f"{here}[{i}]", item) for i, item in enumerate(inner))
+            else:
+                step.append((here, inner))
+        found = step
+    return found
+
+
+_MISSING = object()
+
+
+def validate(resource: str, record: Any) -> InvalidRecord | None:
+    """The first way the record breaks the contract, or None."""
+    if not isinstance(record, dict):
+        return InvalidRecord(resource, "", "$", "is not a JSON object", record)
+    record_id = record.get("id") if isinstance(record.get("id"), str) else ""
+    for path, (kind, required) in CONTRACT[resource].items():
+        for where, value in _values(record, path):
+            if value is _MISSING or value is None:
+                if required:
+                    return InvalidRecord(resource, record_id, where, "is required", record)
+            elif not _type_ok(kind, value):
+                expected = "a date (YYYY-MM-DD)" if kind == "date" else f"of type {kind}"
+                error = f"must be {expected}, got {type(value).__name__}"
+                return InvalidRecord(resource, record_id, where, error, record)
+    return None
+
+
+# --- the client --------------------------------------------------------------------------------
+
+
+class SisClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        timeout: float,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        http: httpx.Client | None = None,
+    ) -> None:
+        if not base_url:
+            raise SisError("The SIS is not configured (SIS_BASE_URL).")
+        self.base_url = base_url.rstrip("/")
+        self.credentials = (client_id, client_secret)
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.jitter = jitter
+        self.http = http or httpx.Client(timeout=timeout)
+        self.http.timeout = httpx.Timeout(timeout)
+        self._urls: dict[str, str] | None = None
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self.requests = 0  # every HTTP exchange, retries included
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> SisClient:
+        options = {
+            "base_url": settings.SIS_BASE_URL,
+            "client_id": settings.SIS_CLIENT_ID,
+            "client_secret": settings.SIS_CLIENT_SECRET,
+            "timeout": settings.SIS_TIMEOUT_SECONDS,
+        }
+        return cls(**(options | overrides))
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> SisClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transport, retries, token ---------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request with retries for network errors, 429 and 5xx."""
+        for attempt in range(1, self.max_attempts + 1):
+            self.requests += 1
+            try:
+                response = self.http.request(method, url, **kwargs)
+            except httpx.TransportError as error:
+                problem = type(error).__name__
+                wait = self._backoff(attempt)
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                problem = f"HTTP {response.status_code}"
+                wait = self._retry_after(response) or self._backoff(attempt)
+            if attempt == self.max_attempts:
+                raise SisUnavailable(f"{problem} after {attempt} attempts")
+            logger.warning("SIS %s, retrying in %.1f s (attempt %d)", problem, wait, attempt)
+            self.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter: spread retries of many workers over the whole interval.
+        return min(self.backoff * 2 ** (attempt - 1), self.max_wait) * (0.5 + self.jitter() / 2)
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        raw = response.headers.get("Retry-After", "")
+        try:
+            return min(max(float(raw), 0.0), self.max_wait)
+        except ValueError:
+            return None
+
+    def urls(self) -> dict[str, str]:
+        if self._urls is None:
+            response = self._send("GET", self.base_url + "/")
+            body = self._json(response, "discovery")
+            try:
+                urls = body["urls"]
+                self._urls = {
+                    "oauth": urls["oauth"],
+                    "data": urls["dataManagementApi"].rstrip("/") + "/ed-fi/",
+                    "changes": urls.get("changeQueries", self.base_url + "/changeQueries/v1/"),
+                }
+            except (KeyError, TypeError, AttributeError):
+                raise SisResponseError("The discovery document lacks its urls.") from None
+        return self._urls
+
+    def _token_value(self) -> str:
+        if self._token is None or time.monotonic() >= self._token_expires:
+            response = self._send(
+                "POST",
+                self.urls()["oauth"],
+                data={"grant_type": "client_credentials"},
+                auth=self.credentials,
+            )
+            if response.status_code != 200:
+                raise SisAuthError(f"The token endpoint answered HTTP {response.status_code}.")
+            body = self._json(response, "token")
+            if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+                raise SisAuthError("The token endpoint sent no access token.")
+            lifetime = body.get("expires_in") if isinstance(body.get("expires_in"), int) else 60
+            # Refresh a little early so a token does not expire between check and use.
+            self._token = body["access_token"]
+            self._token_expires = time.monotonic() + max(lifetime - 30, lifetime / 2)
+        return self._token
+
+    def get(self, url: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        """An authenticated GET; on 401 it fetches a new token and tries once more."""
+        for renewed in (False, True):
+            headers = {"Authorization": f"Bearer {self._token_value()}"}
+            response = self._send("GET", url, params=params, headers=headers)
+            if response.status_code != 401 or renewed:
+                break
+            logger.info("SIS token refused, authenticating again")
+            self._token = None
+        if response.status_code != 200:
+            raise SisResponseError(f"HTTP {response.status_code} from {_route(url)}")
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response, what: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise SisResponseError(f"The {what} response is not valid JSON.") from None
+
+    # --- resources -------------------------------------------------------------------------
+
+    def fetch_all(self, resource: str, *, page_size: int = PAGE_SIZE, **filters: Any) -> Fetched:
+        """Every record of a resource matching the filters, page by page, checked one by one."""
+        url = self.urls()["data"] + resource
+        fetched = Fetched()
+        offset = 0
+        while True:
+            params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
+            response = self.get(url, params)
+            page = self._json(response, resource)
+            if not isinstance(page, list):
+                raise SisResponseError(f"The {resource} response is not a list.")
+            for record in page:
+                problem = validate(resource, record)
+                if problem is None:
+                    fetched.records.append(record)
+                else:
+                    fetched.invalid.append(problem)
+            offset += len(page)
+            total = _int_header(response, "Total-Count")
+            if len(page) < page_size or (total is not None and offset >= total):
+                if total is not None and offset < total:
+                    raise SisPartialResponse(
+                        f"{resource}: {offset} of {total} records arrived before the list ended."
+                    )
+                return fetched
+
+    def change_versions(self) -> tuple[int, int]:
+        """(oldest, newest) change version the SIS can answer for."""
+        response = self.get(self.urls()["changes"].rstrip("/") + "/availableChangeVersions")
+        body = self._json(response, "availableChangeVersions")
+        try:
+            return int(body["oldestChangeVersion"]), int(body["newestChangeVersion"])
+        except (KeyError, TypeError, ValueError):
+            raise SisResponseError("availableChangeVersions lacks its versions.") from None
+
+    def tracked_changes(self, resource: str, kind: str, window: dict[str, int]) -> list[dict]:
+        """/deletes or /keyChanges entries of a resource in a change-version window."""
+        url = self.urls()["data"] + f"{resource}/{kind}"
+        entries: list[dict] = []
+        while True:
+            params = {**window, "offset": len(entries), "limit": PAGE_SIZE}
+            page = self._json(self.get(url, params), f"{resource}/{kind}")
+            if not isinstance(page, list):
+                raise SisResponseError(f"The {resource}/{kind} response is not a list.")
+            entries.extend(e for e in page if isinstance(e, dict))
+            if len(page) < PAGE_SIZE:
+                return entries
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _route(url: str) -> str:
+    # The path only: query strings can hold a student's id or name.
+    return httpx.URL(url).path
 
 
 def sis_state() -> dict:

@@ -161,3 +161,21 @@ def test_every_user_facing_string_has_a_spanish_translation(tmp_path, settings):
 
 def test_the_compiled_spanish_catalogue_ships():
     assert (ROOT / "locale" / "es" / "LC_MESSAGES" / "django.mo").exists()
+
+
+def test_request_log_lines_leave_out_the_query_string():
+    import logging
+
+    from reengage.logging import WithoutQueryString
+
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /youth/?q=maria+garcia&age=16-17 HTTP/1.1", "200", "512"),
+        None,
+    )
+    WithoutQueryString().filter(record)
+    assert record.getMessage() == '"GET /youth/ HTTP/1.1" 200 512'

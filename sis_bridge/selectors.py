@@ -1,0 +1,100 @@
+"""Reads of SIS data for pages: the credit summary and the refresh status of one youth."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from youth.models import Youth
+
+from . import credits
+from .models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
+
+TERM_IS_SPRING = ("Spring Semester", "Second Semester")
+
+
+def credit_summary_for(
+    youth: Youth, *, as_of: dt.date | None = None
+) -> credits.CreditSummary | None:
+    """The youth's credit summary from the last good snapshot, or None before the first one.
+
+    Four queries whatever the transcript's length: link, courses, terms, enrollments. The
+    caller checks role and consent and records the view in the access log.
+    """
+    link = SisLink.objects.filter(youth=youth, last_refreshed_at__isnull=False).first()
+    if link is None:
+        return None
+    courses = [
+        credits.CourseCredit(
+            area=c.subject_area,
+            lausd_credits=c.lausd_credits,
+            ag_letter=c.ag_letter,
+            letter_grade=c.letter_grade,
+            counted=c.counted,
+            credit_recovery=c.credit_recovery,
+        )
+        for c in TranscriptCourse.objects.filter(youth=youth).only(
+            "subject_area",
+            "lausd_credits",
+            "ag_letter",
+            "letter_grade",
+            "counted",
+            "credit_recovery",
+        )
+    ]
+    terms = [
+        credits.TermRecord(t.school_year, t.term in TERM_IS_SPRING, t.grade_level)
+        for t in AcademicTerm.objects.filter(youth=youth).only("school_year", "term", "grade_level")
+    ]
+    enrollments = [
+        credits.EnrollmentSpan(
+            school_name=e.school_name,
+            entry_date=e.entry_date,
+            entry_grade=e.entry_grade,
+            exit_date=e.exit_date,
+            exit_code=e.exit_code,
+            school_id=e.school_id,
+        )
+        for e in Enrollment.objects.filter(youth=youth)
+    ]
+    student = credits.StudentRecord(
+        birth_date=youth.birth_date,
+        courses=courses,
+        terms=terms,
+        enrollments=enrollments,
+        special_status=frozenset(link.special_status),
+    )
+    return credits.credit_summary(student, as_of=as_of or timezone.localdate())
+
+
+@dataclass(frozen=True, slots=True)
+class SisStatus:
+    linked: bool
+    last_refreshed_at: dt.datetime | None
+    last_attempt_at: dt.datetime | None
+    last_error: str
+    pull_running: bool
+    last_run: SyncRun | None
+
+    @property
+    def last_attempt_failed(self) -> bool:
+        return bool(self.last_error)
+
+
+def sis_status_for(youth: Youth) -> SisStatus:
+    """Whether the youth is linked, when the snapshot was refreshed and whether a pull runs.
+
+    Two queries: the link and the latest on-demand run.
+    """
+    link = SisLink.objects.filter(youth=youth).first()
+    run = SyncRun.objects.filter(kind=SyncKind.STUDENT, youth=youth).order_by("-started_at").first()
+    return SisStatus(
+        linked=link is not None,
+        last_refreshed_at=link.last_refreshed_at if link else None,
+        last_attempt_at=link.last_attempt_at if link else None,
+        last_error=link.last_error if link else "",
+        pull_running=run is not None and run.status == "running",
+        last_run=run,
+    )
