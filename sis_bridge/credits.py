@@ -11,26 +11,28 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 LAUSD_DIPLOMA_CREDITS = 210.0
 STATE_MINIMUM_CREDITS = 130.0
 CREDITS_PER_CARNEGIE_UNIT = 10.0  # a year course: 10 LAUSD credits, one Carnegie unit
 
 # Requirement areas in the order a transcript review reads them; the rest are electives.
 REQUIREMENTS: tuple[tuple[str, str, float], ...] = (
-    ("A", "History / social science", 20.0),
-    ("B", "English", 40.0),
-    ("C", "Mathematics", 30.0),
-    ("D", "Laboratory science", 20.0),
-    ("E", "Language other than English", 20.0),
-    ("F", "Visual and performing arts", 10.0),
-    ("G", "College-prep elective", 10.0),
-    ("PAD", "Principles of American Democracy", 5.0),
-    ("ECON", "Economics", 5.0),
-    ("PE", "Physical education", 20.0),
-    ("HEALTH", "Health", 5.0),
+    ("A", _("History / social science"), 20.0),
+    ("B", _("English"), 40.0),
+    ("C", _("Mathematics"), 30.0),
+    ("D", _("Laboratory science"), 20.0),
+    ("E", _("Language other than English"), 20.0),
+    ("F", _("Visual and performing arts"), 10.0),
+    ("G", _("College-prep elective"), 10.0),
+    ("PAD", _("Principles of American Democracy"), 5.0),
+    ("ECON", _("Economics"), 5.0),
+    ("PE", _("Physical education"), 20.0),
+    ("HEALTH", _("Health"), 5.0),
 )
 ELECTIVE = "ELECTIVE"
-AREA_LABELS = {code: label for code, label, _ in REQUIREMENTS} | {ELECTIVE: "Electives"}
+AREA_LABELS = {code: label for code, label, _ in REQUIREMENTS} | {ELECTIVE: _("Electives")}
 AG_REQUIREMENTS: tuple[tuple[str, float], ...] = (
     ("a", 20.0),
     ("b", 40.0),

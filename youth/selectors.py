@@ -83,9 +83,6 @@ def youth_page(youth: Youth, user) -> dict:
         "follow_ups": list(follow_ups),
         "transfers": transfers,
         "consents": consents,
-        "records_allowed": any(
-            consent.covers_school_records and consent.is_in_force() for consent in consents
-        ),
         "pending_transfer": next(
             (t for t in transfers if t.status == TransferStatus.REQUESTED), None
         ),

@@ -13,10 +13,11 @@ from audit.models import Action
 from audit.services import access_record, access_record_list
 from centers.access import staff_access
 from centers.models import Center
+from sis_bridge import views as sis_views
 
 from .. import selectors, services
 from ..access import get_returning_youth, get_youth_for_user, youth_visible_to
-from ..forms import DuplicateCheckForm, IntakeForm, NoteForm, YouthProfileForm
+from ..forms import DuplicateCheckForm, IntakeForm, YouthProfileForm
 from ..matching import likely_duplicates
 from ..models import Youth
 
@@ -123,10 +124,7 @@ def detail(request, pk: int):
     youth = get_youth_for_user(request.user, pk)
     context = selectors.youth_page(youth, request.user)
     access_record(request=request, action=Action.VIEWED, youth=youth)
-    context["note_form"] = NoteForm()
-    context["can_change"] = context["open_case"] is not None and (
-        context["open_case"].center_id in staff_access(request.user).writable_center_ids
-    )
+    context.update(sis_views.panel_context(youth, request.user))
     context["supervises"] = context["open_case"] is not None and (
         context["open_case"].center_id in staff_access(request.user).supervised_center_ids
     )

@@ -1,0 +1,110 @@
+"""The education-records panel of a youth's page: credits, refresh, and linking to the SIS."""
+
+import time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import Action
+from audit.services import access_record
+from youth.access import can_change, get_youth_for_user
+from youth.services import education_records_allowed
+
+from .client import SisError
+from .selectors import credit_summary_for, sis_status_for
+from .services import SisConsentRequired, sis_find_candidates, sis_link_confirm, sis_link_for
+from .tasks import sis_student_pull_task
+
+# How long the page keeps asking after a refresh was requested, in seconds.
+WAIT_FOR_REFRESH = 120
+
+
+def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
+    """What the panel shows; credits only with a consent covering school records in force.
+    `waiting_since` (a timestamp) keeps the page polling until a pull has run since then."""
+    allowed = education_records_allowed(youth)
+    sis = sis_status_for(youth) if allowed else None
+    if waiting_since and sis:
+        attempted = sis.last_attempt_at.timestamp() if sis.last_attempt_at else 0
+        finished = not sis.pull_running and attempted >= waiting_since
+        if finished or time.time() - waiting_since > WAIT_FOR_REFRESH:
+            waiting_since = None
+    return {
+        "youth": youth,
+        "records_allowed": allowed,
+        "sis": sis,
+        "credits": credit_summary_for(youth) if allowed else None,
+        "can_change": can_change(user, youth),
+        "waiting_since": waiting_since if allowed else None,
+    }
+
+
+def _since(request) -> float | None:
+    try:
+        return float(request.GET["since"])
+    except (KeyError, ValueError):
+        return None
+
+
+def panel(request, pk: int):
+    """The panel alone, for htmx: polled while a refresh is pending or running."""
+    youth = get_youth_for_user(request.user, pk)
+    context = panel_context(youth, request.user, waiting_since=_since(request))
+    if context["credits"] is not None:
+        access_record(
+            request=request, action=Action.VIEWED, youth=youth, detail={"education_records": True}
+        )
+    return render(request, "sis_bridge/panel.html", context)
+
+
+@require_POST
+def refresh(request, pk: int):
+    youth = get_youth_for_user(request.user, pk, write=True)
+    requested_at = None
+    if not education_records_allowed(youth):
+        messages.error(request, _("No consent covering school records is in force."))
+    elif sis_link_for(youth=youth, user=request.user) is None:
+        messages.error(request, _("Link this youth to a district student first."))
+    else:
+        user_id, requested_at = request.user.pk, time.time()
+        transaction.on_commit(lambda: sis_student_pull_task.delay(youth.pk, user_id))
+    if request.htmx:
+        context = panel_context(youth, request.user, waiting_since=requested_at)
+        return render(request, "sis_bridge/panel.html", context)
+    return redirect("youth:detail", youth.pk)
+
+
+def find(request, pk: int):
+    youth = get_youth_for_user(request.user, pk, write=True)
+    candidates, problem = [], ""
+    try:
+        candidates = sis_find_candidates(youth=youth, user=request.user)
+    except SisConsentRequired:
+        problem = _("No consent covering school records is in force.")
+    except SisError:
+        problem = _("The district SIS did not answer. Try again in a few minutes.")
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    return render(
+        request,
+        "sis_bridge/find.html",
+        {"youth": youth, "candidates": candidates, "problem": problem},
+    )
+
+
+@require_POST
+def link(request, pk: int):
+    youth = get_youth_for_user(request.user, pk, write=True)
+    try:
+        sis_link_confirm(
+            youth=youth, user=request.user, student_unique_id=request.POST.get("student", "")
+        )
+    except (ValidationError, SisError, SisConsentRequired) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("sis_bridge:find", youth.pk)
+    messages.success(request, _("Linked to the district record; the credits are being pulled."))
+    return redirect("youth:detail", youth.pk)
