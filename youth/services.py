@@ -84,6 +84,15 @@ def _counselor_at(counselor, center: Center) -> None:
         )
 
 
+def _pull_education_records_when_possible(youth: Youth, user) -> None:
+    """Queue a pull from the district SIS, after commit, once the youth has an LAUSD ID and a
+    consent covering school records."""
+    if youth.lausd_id and education_records_allowed(youth):
+        from sis_bridge.tasks import sis_student_pull_task
+
+        transaction.on_commit(lambda: sis_student_pull_task.delay(youth.pk, user.pk))
+
+
 @transaction.atomic
 def youth_intake(
     *,
@@ -130,6 +139,7 @@ def youth_intake(
         youth=youth,
         detail={"center": center.code, "confirmed_different": confirmed_different},
     )
+    _pull_education_records_when_possible(youth, request.user)
     return case
 
 
@@ -179,6 +189,8 @@ def youth_update(*, request, youth: Youth, version: int, changes: dict) -> Youth
     access_record(
         request=request, action=Action.CHANGED, youth=current, detail={"fields": sorted(changed)}
     )
+    if "lausd_id" in changed:
+        _pull_education_records_when_possible(current, request.user)
     return current
 
 
@@ -189,6 +201,8 @@ def consent_record(*, request, youth: Youth, **fields) -> Consent:
     access_record(
         request=request, action=Action.CHANGED, youth=youth, detail={"consent": consent.pk}
     )
+    if consent.covers_school_records:
+        _pull_education_records_when_possible(youth, request.user)
     return consent
 
 

@@ -358,3 +358,34 @@ def test_a_real_worker_pulls_a_youth_from_the_redis_broker(sis_settings, counsel
     run = SyncRun.objects.get(youth=youth)
     assert run.status == "succeeded"
     assert TranscriptCourse.objects.filter(youth=youth).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_a_consent_pulls_the_credits_of_a_youth_with_an_lausd_id(
+    sis_settings, counselor, center_a
+):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.youth.factories import CaseFactory
+
+    if settings.REDIS_URL:
+        pytest.skip("with a broker the pull waits for a worker; the worker test covers that path")
+    youth = youth_for(23, consent=False)
+    CaseFactory(youth=youth, center=center_a, counselor=counselor)
+    browser = Client()  # this folder's `client` fixture is the mock's
+    browser.force_login(counselor)
+    response = browser.post(
+        reverse("youth:consent_add", args=[youth.pk]),
+        {
+            "signer_name": "Signer",
+            "signer_role": "youth" if youth.age >= 18 else "parent",
+            "signed_on": timezone.localdate().isoformat(),
+            "covers_school_records": "on",
+            "recipients": "LAUSD",
+        },
+    )
+    assert response.status_code == 302
+    assert SyncRun.objects.get(youth=youth).status == "succeeded"
+    assert TranscriptCourse.objects.filter(youth=youth).exists()
