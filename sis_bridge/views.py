@@ -33,11 +33,13 @@ def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
         finished = not sis.pull_running and attempted >= waiting_since
         if finished or time.time() - waiting_since > WAIT_FOR_REFRESH:
             waiting_since = None
+    credits = credit_summary_for(youth) if allowed else None
     return {
         "youth": youth,
         "records_allowed": allowed,
         "sis": sis,
-        "credits": credit_summary_for(youth) if allowed else None,
+        "credits": credits,
+        "ag_missing": [area for area in credits.ag if not area.met] if credits else [],
         "can_change": can_change(user, youth),
         "waiting_since": waiting_since if allowed else None,
     }
