@@ -3,22 +3,26 @@
 import time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import access_record
-from youth.access import can_change, get_youth_for_user
+from centers.access import staff_access
+from youth.access import can_change, get_youth_for_user, youth_visible_to
 from youth.services import education_records_allowed
 
 from .client import SisError
+from .models import QuarantinedRecord, SyncKind, SyncRun
 from .selectors import credit_summary_for, sis_status_for
 from .services import SisConsentRequired, sis_find_candidates, sis_link_confirm, sis_link_for
 from .tasks import sis_student_pull_task
 
+RUNS_SHOWN = 50
 # How long the page keeps asking after a refresh was requested, in seconds.
 WAIT_FOR_REFRESH = 120
 
@@ -110,3 +114,24 @@ def link(request, pk: int):
         return redirect("sis_bridge:find", youth.pk)
     messages.success(request, _("Linked to the district record; the credits are being pulled."))
     return redirect("youth:detail", youth.pk)
+
+
+def runs(request):
+    """Recent sync runs for supervisors: nightly runs, and pulls of youth at their centers,
+    with the records each run quarantined (field and error, never the record itself)."""
+    if not staff_access(request.user).supervised_center_ids:
+        raise PermissionDenied
+    youth_ids = youth_visible_to(request.user).values("pk")
+    recent = (
+        SyncRun.objects.filter(Q(kind=SyncKind.NIGHTLY) | Q(youth__in=youth_ids))
+        .select_related("youth", "requested_by")
+        .prefetch_related(
+            Prefetch(
+                "quarantined",
+                queryset=QuarantinedRecord.objects.only(
+                    "run_id", "resource", "record_id", "field", "error"
+                ),
+            )
+        )[:RUNS_SHOWN]
+    )
+    return render(request, "sis_bridge/runs.html", {"runs": recent})

@@ -389,3 +389,37 @@ def test_recording_a_consent_pulls_the_credits_of_a_youth_with_an_lausd_id(
     assert response.status_code == 302
     assert SyncRun.objects.get(youth=youth).status == "succeeded"
     assert TranscriptCourse.objects.filter(youth=youth).exists()
+
+
+@pytest.mark.django_db
+def test_supervisors_see_the_sync_runs_of_their_centers_only(
+    supervisor, other_counselor, center_a, center_b
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from sis_bridge.models import QuarantinedRecord, SyncKind
+    from tests.youth.factories import CaseFactory
+
+    ours = CaseFactory(center=center_a).youth
+    theirs = CaseFactory(center=center_b, counselor=other_counselor).youth
+    run = SyncRun.objects.create(kind=SyncKind.STUDENT, youth=ours, status="partial", failed=1)
+    QuarantinedRecord.objects.create(
+        run=run,
+        youth=ours,
+        resource="courseTranscripts",
+        record_id="abc",
+        field="earnedCredits",
+        error="must be of type number",
+        raw={"earnedCredits": "five"},
+    )
+    SyncRun.objects.create(kind=SyncKind.STUDENT, youth=theirs, status="succeeded")
+    browser = Client()  # this folder's `client` fixture is the mock's
+    browser.force_login(supervisor)
+    response = browser.get(reverse("sis_bridge:runs"))
+    assert response.status_code == 200
+    assert [r.youth for r in response.context["runs"]] == [ours]
+    assert b"earnedCredits" in response.content
+    assert b"five" not in response.content
+    browser.force_login(other_counselor)
+    assert browser.get(reverse("sis_bridge:runs")).status_code == 403
