@@ -23,12 +23,19 @@ def access_record(
     )
 
 
-def access_record_list(*, request, youth_ids: Iterable[int], detail: dict | None = None) -> None:
-    """Record that each youth appeared in a list or search result the user saw."""
+def access_record_many(
+    *, request, action: str, youth_ids: Iterable[int], detail: dict | None = None
+) -> None:
+    """Record the same action on many youth in one insert."""
     where = _where(request)
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
-            user=request.user, youth_id=youth_id, action="listed", detail=detail or {}, **where
+            user=request.user, youth_id=youth_id, action=action, detail=detail or {}, **where
         )
         for youth_id in youth_ids
     )
+
+
+def access_record_list(*, request, youth_ids: Iterable[int], detail: dict | None = None) -> None:
+    """Record that each youth appeared in a list or search result the user saw."""
+    access_record_many(request=request, action="listed", youth_ids=youth_ids, detail=detail)

@@ -23,6 +23,7 @@ class StaffAccess:
     readable_center_ids: frozenset[int]
     writable_center_ids: frozenset[int]
     supervised_center_ids: frozenset[int] = frozenset()
+    district_center_ids: frozenset[int] = frozenset()
 
     @property
     def is_counselor(self) -> bool:
@@ -56,18 +57,23 @@ def staff_access(user) -> StaffAccess:
     if cached is not None:
         return cached
     memberships = list(
-        StaffMembership.objects.filter(user=user).values_list("role", "center_id", "read_only")
+        StaffMembership.objects.filter(user=user).values_list(
+            "role", "center_id", "read_only", "reads_district_records"
+        )
     )
     access = StaffAccess(
-        roles=frozenset(role for role, _, _ in memberships),
-        readable_center_ids=frozenset(center for _, center, _ in memberships if center),
+        roles=frozenset(role for role, _, _, _ in memberships),
+        readable_center_ids=frozenset(center for _, center, _, _ in memberships if center),
         writable_center_ids=frozenset(
-            center for _, center, read_only in memberships if center and not read_only
+            center for _, center, read_only, _ in memberships if center and not read_only
         ),
         supervised_center_ids=frozenset(
             center
-            for role, center, read_only in memberships
+            for role, center, read_only, _ in memberships
             if role == Role.SUPERVISOR and not read_only
+        ),
+        district_center_ids=frozenset(
+            center for _, center, _, district in memberships if center and district
         ),
     )
     user._staff_access = access

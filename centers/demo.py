@@ -81,9 +81,14 @@ def _account(username: str, first: str, last: str, *, is_staff: bool = False):
     return user
 
 
-def _membership(user, role: str, center: Center | None, *, read_only: bool = False) -> None:
+def _membership(
+    user, role: str, center: Center | None, *, read_only: bool = False, district: bool = False
+) -> None:
     StaffMembership.objects.get_or_create(
-        user=user, center=center, role=role, defaults={"read_only": read_only}
+        user=user,
+        center=center,
+        role=role,
+        defaults={"read_only": read_only, "reads_district_records": district},
     )
 
 
@@ -95,7 +100,9 @@ def seed_demo_staff(*, seed: int = 2026) -> int:
     for username, first, last, role, codes, read_only in DEMO_ACCOUNTS:
         user = _account(username, first, last, is_staff=role == Role.ADMINISTRATOR)
         for code in codes:
-            _membership(user, role, centers[code], read_only=read_only)
+            # The two demo counselors are the centers' LAUSD PSA counselors.
+            district = role == Role.COUNSELOR and not read_only
+            _membership(user, role, centers[code], read_only=read_only, district=district)
         if not codes:
             _membership(user, role, None)
         if role == Role.ADMINISTRATOR:

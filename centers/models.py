@@ -62,6 +62,12 @@ class StaffMembership(TimeStampedModel):
     read_only = models.BooleanField(
         _("read-only"), default=False, help_text=_("May view the center's work but not change it")
     )
+    # LAUSD employees may read the district SIS; City and nonprofit staff may not (DESIGN 2).
+    reads_district_records = models.BooleanField(
+        _("reads district records"),
+        default=False,
+        help_text=_("LAUSD staff, who may see the district's education records (with consent)"),
+    )
 
     class Meta:
         ordering = ["center__name", "role", "user__last_name"]

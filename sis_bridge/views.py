@@ -27,10 +27,24 @@ RUNS_SHOWN = 50
 WAIT_FOR_REFRESH = 120
 
 
+def reads_district_records(user, youth) -> bool:
+    """LAUSD staff at the center of the youth's open case may read the district's records."""
+    district = staff_access(user).district_center_ids
+    return youth.cases.filter(status="open", center_id__in=district).exists()
+
+
+def _check_reads_district_records(user, youth) -> None:
+    if not reads_district_records(user, youth):
+        raise PermissionDenied
+
+
 def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
-    """What the panel shows; credits only with a consent covering school records in force.
-    `waiting_since` (a timestamp) keeps the page polling until a pull has run since then."""
-    allowed = education_records_allowed(youth)
+    """What the panel shows; credits only to LAUSD staff, with a consent covering school
+    records in force. `waiting_since` (a timestamp) keeps the page polling until a pull has
+    run since then."""
+    consent_in_force = education_records_allowed(youth)
+    district_staff = reads_district_records(user, youth)
+    allowed = district_staff and consent_in_force
     sis = sis_status_for(youth) if allowed else None
     if waiting_since and sis:
         attempted = sis.last_attempt_at.timestamp() if sis.last_attempt_at else 0
@@ -40,6 +54,8 @@ def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
     credits = credit_summary_for(youth) if allowed else None
     return {
         "youth": youth,
+        "district_staff": district_staff,
+        "consent_in_force": consent_in_force,
         "records_allowed": allowed,
         "sis": sis,
         "credits": credits,
@@ -70,6 +86,7 @@ def panel(request, pk: int):
 @require_POST
 def refresh(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
+    _check_reads_district_records(request.user, youth)
     requested_at = None
     if not education_records_allowed(youth):
         messages.error(request, _("No consent covering school records is in force."))
@@ -84,8 +101,11 @@ def refresh(request, pk: int):
     return redirect("youth:detail", youth.pk)
 
 
+@require_POST
 def find(request, pk: int):
+    """Searching the SIS is a disclosure: a POST, by LAUSD staff, logged by the service."""
     youth = get_youth_for_user(request.user, pk, write=True)
+    _check_reads_district_records(request.user, youth)
     candidates, problem = [], ""
     try:
         candidates = sis_find_candidates(youth=youth, user=request.user)
@@ -105,13 +125,14 @@ def find(request, pk: int):
 @require_POST
 def link(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
+    _check_reads_district_records(request.user, youth)
     try:
         sis_link_confirm(
             youth=youth, user=request.user, student_unique_id=request.POST.get("student", "")
         )
     except (ValidationError, SisError, SisConsentRequired) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect("sis_bridge:find", youth.pk)
+        return redirect("youth:detail", youth.pk)
     messages.success(request, _("Linked to the district record; the credits are being pulled."))
     return redirect("youth:detail", youth.pk)
 

@@ -42,7 +42,8 @@ def center_b(centers):
 
 @pytest.fixture
 def counselor(centers):
-    return staff("alice.counselor", Role.COUNSELOR, CENTER_A)
+    # The LAUSD PSA counselor of center A: may read district records with consent.
+    return staff("alice.counselor", Role.COUNSELOR, CENTER_A, reads_district_records=True)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def readonly_colleague(centers):
 
 @pytest.fixture
 def other_counselor(centers):
-    return staff("bob.counselor", Role.COUNSELOR, CENTER_B)
+    return staff("bob.counselor", Role.COUNSELOR, CENTER_B, reads_district_records=True)
 
 
 @pytest.fixture

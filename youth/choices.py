@@ -107,3 +107,29 @@ class TransferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class Pathway(models.TextChoices):
+    """The route an assessment recommends; a referral then names the program."""
+
+    HOME_HIGH_SCHOOL = "home_high_school", _("Return to a comprehensive high school")
+    CONTINUATION = "continuation", _("Continuation high school")
+    INDEPENDENT_STUDY = "independent_study", _("Independent study")
+    CREDIT_RECOVERY = "credit_recovery", _("Credit recovery")
+    DROPOUT_RECOVERY_CHARTER = "charter", _("Dropout-recovery charter school")
+    ADULT_SCHOOL = "adult_school", _("Adult school diploma")
+    EQUIVALENCY = "equivalency", _("HiSET, GED or CHSPE")
+    YOUTHBUILD_JOB_CORPS = "youthbuild", _("YouthBuild or Job Corps")
+    WIOA_SERVICES = "wioa", _("WIOA youth services (work experience, training)")
+    COLLEGE = "college", _("Community college")
+
+
+class SkillsTest(models.TextChoices):
+    CASAS = "CASAS", _("CASAS")
+    TABE = "TABE", _("TABE")
+
+
+class SkillsSubject(models.TextChoices):
+    READING = "reading", _("Reading")
+    MATH = "math", _("Mathematics")
+    LANGUAGE = "language", _("Language")

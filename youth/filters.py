@@ -27,10 +27,17 @@ SORTS = {
 }
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
 def _birth_dates_for_ages(low: int, high: int, today: datetime.date) -> tuple:
     """Birth dates of people aged low..high (inclusive) today."""
-    latest = today.replace(year=today.year - low)
-    earliest = today.replace(year=today.year - high - 1) + datetime.timedelta(days=1)
+    latest = _years_before(today, low)
+    earliest = _years_before(today, high + 1) + datetime.timedelta(days=1)
     return earliest, latest
 
 
@@ -52,7 +59,10 @@ class CaseloadFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
     )
     no_contact_days = django_filters.NumberFilter(
-        label=_("No contact for at least (days)"), method="no_contact_for", min_value=1
+        label=_("No contact for at least (days)"),
+        method="no_contact_for",
+        min_value=1,
+        max_value=3650,
     )
     follow_up_due = django_filters.BooleanFilter(
         label=_("Follow-up due"),

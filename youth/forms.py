@@ -302,9 +302,10 @@ class CaseloadReassignForm(forms.Form):
     from_counselor = forms.ModelChoiceField(label=_("From counselor"), queryset=None)
     to_counselor = forms.ModelChoiceField(label=_("To counselor"), queryset=None)
 
-    def __init__(self, *args, counselors, **kwargs):
+    def __init__(self, *args, from_counselors, counselors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_counselor"].queryset = counselors
+        # Anyone still holding open cases, including a counselor who has left the center.
+        self.fields["from_counselor"].queryset = from_counselors
         self.fields["to_counselor"].queryset = counselors
 
     def clean(self):
@@ -317,8 +318,10 @@ class CaseloadReassignForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    survivor = forms.IntegerField(label=_("Record to keep (number)"), min_value=1)
-    merged = forms.IntegerField(label=_("Duplicate record to merge into it (number)"), min_value=1)
+    survivor = forms.IntegerField(label=_("Record to keep (number)"), min_value=1, max_value=2**53)
+    merged = forms.IntegerField(
+        label=_("Duplicate record to merge into it (number)"), min_value=1, max_value=2**53
+    )
     reason = forms.CharField(label=_("Why these are one person"), max_length=500)
 
     def clean(self):

@@ -6,6 +6,7 @@ record stays as a pointer to the survivor. What moved is written down, so undo p
 Apps that add youth-linked rows (referrals, assessments) add their model to MOVED_WITH_YOUTH.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,59 +16,78 @@ from audit.models import Action
 from audit.services import access_record
 from centers.access import staff_access
 
-from .choices import CaseStatus, ClosedReason
-from .models import Case, Consent, Youth, YouthMerge
+from .choices import CaseStatus, ClosedReason, TransferStatus
+from .models import Assessment, Case, Consent, Transfer, Youth, YouthMerge
 from .services import YOUTH_PROFILE_FIELDS
 
 # (model, name of its foreign key to Youth)
-MOVED_WITH_YOUTH = [(Case, "youth"), (Consent, "youth")]
+MOVED_WITH_YOUTH = [(Case, "youth"), (Consent, "youth"), (Assessment, "youth")]
+# The district snapshot moves only when the survivor has none of its own.
+SIS_ROWS = ("SisLink", "AcademicTerm", "TranscriptCourse", "Enrollment")
 
 
 def _label(model) -> str:
     return model._meta.label_lower
 
 
+def _sis_models():
+    return [apps.get_model("sis_bridge", name) for name in SIS_ROWS]
+
+
 def _check_supervises(user, *youth: Youth) -> None:
+    """Each record's current case (its open one, else its latest) must be at a center the user
+    supervises: a past case here gives no hold on a youth served elsewhere now."""
     supervised = staff_access(user).supervised_center_ids
     for record in youth:
-        if not record.cases.filter(center_id__in=supervised).exists():
+        # "open" sorts after "closed", so descending puts the open case first.
+        current = record.cases.order_by("-status", "-intake_date", "-pk").first()
+        if current is None or current.center_id not in supervised:
             raise ValidationError(_("You can merge only records of centers you supervise."))
+
+
+def _locked(*pks: int) -> dict[int, Youth]:
+    # Always lock in the same order, so two opposite merges at once cannot deadlock.
+    return {y.pk: y for y in Youth.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
 
 
 @transaction.atomic
 def youth_merge(*, request, survivor: Youth, merged: Youth, reason: str) -> YouthMerge:
-    survivor, merged = (
-        Youth.objects.select_for_update().get(pk=pk) for pk in (survivor.pk, merged.pk)
-    )
     if survivor.pk == merged.pk:
         raise ValidationError(_("Choose two different records."))
+    rows = _locked(survivor.pk, merged.pk)
+    survivor, merged = rows[survivor.pk], rows[merged.pk]
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError(_("One of these records was already merged."))
     _check_supervises(request.user, survivor, merged)
 
-    moved: dict = {"closed_case": None, "filled": {}}
+    moved: dict = {"closed_case": None, "filled": {}, "sis": False}
     open_cases = Case.objects.filter(youth__in=[survivor, merged], status=CaseStatus.OPEN)
     if open_cases.count() == 2:
-        # One open case per youth: the duplicate's open case closes.
+        # One open case per youth: the duplicate's open case closes, and so does any transfer
+        # it was waiting on.
         duplicate_case = open_cases.get(youth=merged)
         duplicate_case.status = CaseStatus.CLOSED
         duplicate_case.closed_on = timezone.localdate()
         duplicate_case.closed_reason = ClosedReason.MERGED
         duplicate_case.save(update_fields=["status", "closed_on", "closed_reason", "updated_at"])
+        Transfer.objects.filter(case=duplicate_case, status=TransferStatus.REQUESTED).update(
+            status=TransferStatus.CANCELLED, decided_by=request.user, decided_at=timezone.now()
+        )
         moved["closed_case"] = duplicate_case.pk
     for model, field in MOVED_WITH_YOUTH:
-        rows = model.objects.filter(**{field: merged})
-        moved[_label(model)] = list(rows.values_list("pk", flat=True))
-        rows.update(**{field: survivor})
+        rows_of_merged = model.objects.filter(**{field: merged})
+        moved[_label(model)] = list(rows_of_merged.values_list("pk", flat=True))
+        rows_of_merged.update(**{field: survivor})
+    sis_link = _sis_models()[0]
+    if not sis_link.objects.filter(youth=survivor).exists():
+        for model in _sis_models():
+            moved["sis"] |= bool(model.objects.filter(youth=merged).update(youth=survivor))
 
     for name in YOUTH_PROFILE_FIELDS:
-        if getattr(merged, name) not in (None, "", []) and getattr(survivor, name) in (
-            None,
-            "",
-            [],
-        ):
-            moved["filled"][name] = True
-            setattr(survivor, name, getattr(merged, name))
+        value = getattr(merged, name)
+        if value not in (None, "", []) and getattr(survivor, name) in (None, "", []):
+            moved["filled"][name] = value.isoformat() if hasattr(value, "isoformat") else value
+            setattr(survivor, name, value)
     if "lausd_id" in moved["filled"]:
         # The ID is unique: it leaves the merged record before the survivor takes it.
         Youth.objects.filter(pk=merged.pk).update(lausd_id=None)
@@ -90,19 +110,26 @@ def youth_merge_undo(*, request, merge: YouthMerge) -> YouthMerge:
     merge = YouthMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at:
         raise ValidationError(_("This merge was already undone."))
-    survivor = Youth.objects.select_for_update().get(pk=merge.survivor_id)
-    merged = Youth.objects.select_for_update().get(pk=merge.merged_id)
+    rows = _locked(merge.survivor_id, merge.merged_id)
+    survivor, merged = rows[merge.survivor_id], rows[merge.merged_id]
     _check_supervises(request.user, survivor)
 
     for model, field in MOVED_WITH_YOUTH:
         model.objects.filter(pk__in=merge.moved.get(_label(model), [])).update(**{field: merged})
+    if merge.moved.get("sis"):
+        for model in _sis_models():
+            model.objects.filter(youth=survivor).update(youth=merged)
     restored_lausd_id = None
-    for name in merge.moved.get("filled", {}):
+    for name, filled in merge.moved.get("filled", {}).items():
+        current = getattr(survivor, name)
+        current = current.isoformat() if hasattr(current, "isoformat") else current
+        if current != filled:
+            continue  # corrected since the merge: the correction stays
         if name == "lausd_id":
             restored_lausd_id = survivor.lausd_id
-        setattr(survivor, name, Youth._meta.get_field(name).get_default())
-    if "lausd_id" in merge.moved.get("filled", {}):
-        survivor.lausd_id = None
+            survivor.lausd_id = None
+        else:
+            setattr(survivor, name, Youth._meta.get_field(name).get_default())
     survivor.version += 1
     survivor.save()
     merged.merged_into = None

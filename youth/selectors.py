@@ -26,6 +26,15 @@ def staff_at(center_ids, *, roles=(Role.COUNSELOR, Role.SUPERVISOR)) -> QuerySet
     )
 
 
+def counselors_with_open_cases(center) -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(cases__center=center, cases__status=CaseStatus.OPEN)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 def caseload(user, params) -> CaseloadFilter:
     """The caseload page's filter over the cases the user may see, one query for the rows."""
     access = staff_access(user)

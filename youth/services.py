@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import access_record
+from audit.services import access_record, access_record_many
 from centers.access import staff_access
 from centers.models import Center, Role, StaffMembership
 
+from .access import check_can_supervise
 from .choices import CONTACT_KINDS, CaseStatus, ClosedReason, TransferStatus
 from .matching import likely_duplicates
 from .models import Case, CaseNote, Consent, FollowUp, Transfer, Youth
@@ -82,6 +83,15 @@ def _counselor_at(counselor, center: Center) -> None:
         raise ValidationError(
             _("%(name)s does not work at %(center)s.") % {"name": counselor, "center": center.name}
         )
+
+
+def _forget_district_snapshot(youth: Youth) -> None:
+    """A new LAUSD ID names another district student: the old student's data must not stay."""
+    from sis_bridge.models import AcademicTerm, Enrollment, LinkMethod, SisLink, TranscriptCourse
+
+    if SisLink.objects.filter(youth=youth, method=LinkMethod.LAUSD_ID).delete()[0]:
+        for model in (AcademicTerm, TranscriptCourse, Enrollment):
+            model.objects.filter(youth=youth).delete()
 
 
 def _pull_education_records_when_possible(youth: Youth, user) -> None:
@@ -165,9 +175,28 @@ def _changed_since(youth: Youth, version: int, submitted: dict) -> list[ChangedF
     for name in YOUTH_PROFILE_FIELDS:
         theirs = getattr(youth, name)
         if getattr(snapshot, name) != theirs:
-            label = Youth._meta.get_field(name).verbose_name
-            changed.append(ChangedField(name, str(label), theirs, submitted.get(name)))
+            field = Youth._meta.get_field(name)
+            changed.append(
+                ChangedField(
+                    name,
+                    str(field.verbose_name),
+                    _shown(field, theirs),
+                    _shown(field, submitted.get(name)),
+                )
+            )
     return changed
+
+
+def _shown(field, value) -> str:
+    """A stored value as a person reads it: choice labels, lists joined, dates formatted."""
+    choices = dict(getattr(field, "base_field", field).flatchoices)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(choices.get(item, item)) for item in value) or "—"
+    if value in (None, ""):
+        return "—"
+    if hasattr(value, "strftime"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(choices.get(value, value))
 
 
 @transaction.atomic
@@ -190,6 +219,7 @@ def youth_update(*, request, youth: Youth, version: int, changes: dict) -> Youth
         request=request, action=Action.CHANGED, youth=current, detail={"fields": sorted(changed)}
     )
     if "lausd_id" in changed:
+        _forget_district_snapshot(current)
         _pull_education_records_when_possible(current, request.user)
     return current
 
@@ -350,6 +380,7 @@ def case_reassign(*, request, case: Case, counselor) -> Case:
 @transaction.atomic
 def caseload_reassign(*, request, center: Center, from_counselor, to_counselor) -> int:
     """Move every open case of one counselor at the center to another. Returns how many."""
+    check_can_supervise(request.user, center.pk)
     _counselor_at(to_counselor, center)
     cases = list(
         Case.objects.select_for_update()
@@ -359,13 +390,12 @@ def caseload_reassign(*, request, center: Center, from_counselor, to_counselor) 
     Case.objects.filter(pk__in=[pk for pk, _ in cases]).update(
         counselor=to_counselor, version=F("version") + 1, updated_at=timezone.now()
     )
-    for _pk, youth_id in cases:
-        access_record(
-            request=request,
-            action=Action.CHANGED,
-            youth=Youth(pk=youth_id),
-            detail={"reassigned_to": to_counselor.pk},
-        )
+    access_record_many(
+        request=request,
+        action=Action.CHANGED,
+        youth_ids=[youth_id for _pk, youth_id in cases],
+        detail={"reassigned_to": to_counselor.pk},
+    )
     return len(cases)
 
 
@@ -428,6 +458,8 @@ def transfer_decide(
             raise ValidationError({"counselor": _("Choose the counselor who takes the case.")})
         _counselor_at(counselor, transfer.to_center)
         old_case = Case.objects.select_for_update().get(pk=transfer.case_id)
+        if not old_case.is_open:
+            raise ValidationError(_("This case was closed meanwhile; the transfer cannot go on."))
         _close(old_case, ClosedReason.TRANSFERRED, note)
         transfer.new_case = Case.objects.create(
             youth_id=old_case.youth_id,

@@ -15,6 +15,7 @@ from sis_bridge.client import SisClient
 from sis_bridge.models import AcademicTerm, Enrollment, LinkMethod, SisLink, TranscriptCourse
 from youth.models import Youth
 from youth.names import name_words, nicknames_match, surname_words
+from youth.validators import LAUSD_ID
 
 from .sync import require_consent
 
@@ -35,6 +36,10 @@ def _swapped(day: dt.date) -> dt.date | None:
     if day.day > 12 or day.day == day.month:
         return None
     return dt.date(day.year, day.day, day.month)
+
+
+# A name and the exact birth date, or both names and the birth date with day and month swapped.
+SAME_PERSON = 3
 
 
 def _score(youth: Youth, record: dict) -> int:
@@ -115,6 +120,8 @@ def sis_link_confirm(
     from sis_bridge.tasks import sis_student_pull_task
 
     require_consent(youth)
+    if not LAUSD_ID.match(student_unique_id or ""):
+        raise ValidationError(_("An LAUSD student ID is six digits, a letter and three digits."))
     taken = SisLink.objects.filter(student_unique_id=student_unique_id).exclude(youth=youth)
     if taken.exists():
         raise ValidationError(_("This LAUSD student is already linked to another youth."))
@@ -127,6 +134,11 @@ def sis_link_confirm(
             client.close()
     if len(found) != 1:
         raise ValidationError(_("The SIS has no student with this LAUSD ID."))
+    if _score(youth, found[0]) < SAME_PERSON:
+        # Linking is a disclosure: the district student must be this youth by name and birth.
+        raise ValidationError(
+            _("That district student's name and birth date do not match this youth's record.")
+        )
     link = SisLink.objects.select_for_update().filter(youth=youth).first()
     if link is not None and link.student_unique_id != student_unique_id:
         # Another student's snapshot must not stay on this youth.

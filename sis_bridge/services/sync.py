@@ -150,6 +150,13 @@ def _catalogue(client: SisClient, run: SyncRun) -> Catalogue:
     return catalogue
 
 
+def _born_on_the_same_day(youth: Youth, student: dict[str, Any]) -> bool:
+    born = dt.date.fromisoformat(student["birthDate"])
+    mine = youth.birth_date
+    swapped = (mine.year, mine.day, mine.month) if mine.day <= 12 else None
+    return born == mine or (born.year, born.month, born.day) == swapped
+
+
 def _pull(client: SisClient, catalogue: Catalogue, link: SisLink, run: SyncRun, user) -> str:
     """Fetch one student and replace their snapshot if everything validated.
 
@@ -182,6 +189,9 @@ def _pull(client: SisClient, catalogue: Catalogue, link: SisLink, run: SyncRun, 
         }
     elif not error and len(records["students"]) != 1:
         error = _("The SIS has no student with this LAUSD ID.")
+    elif not error and not _born_on_the_same_day(youth, records["students"][0]):
+        # A mistyped LAUSD ID must not pull a stranger's records onto this youth.
+        error = _("The district student with this LAUSD ID was born on another day: check the ID.")
     elif not error and (bad := catalogue.unusable_courses(records["courseTranscripts"])):
         error = _("Course %(code)s broke the contract in the catalogue.") % {"code": bad}
     if error:
@@ -225,7 +235,9 @@ def sis_student_sync(*, youth: Youth, user, client: SisClient | None = None) -> 
         raise SisNotLinked
     run = _claim(SyncKind.STUDENT, youth=youth, user=user)
     if run is None:
-        return SyncRun.objects.get(kind=SyncKind.STUDENT, youth=youth, status=SyncStatus.RUNNING)
+        # Another pull holds the claim; it may finish between the claim and this read.
+        runs = SyncRun.objects.filter(kind=SyncKind.STUDENT, youth=youth).order_by("-started_at")
+        return runs.filter(status=SyncStatus.RUNNING).first() or runs.first()
     own_client = client is None
     client = client or SisClient.from_settings()
     try:

@@ -41,11 +41,23 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     read_only = False
 
 
-def staff(username: str, role: str, *center_codes: str, read_only: bool = False):
+def staff(
+    username: str,
+    role: str,
+    *center_codes: str,
+    read_only: bool = False,
+    reads_district_records: bool = False,
+):
     """A user with one membership per center (or one without a center for analysts and
     administrators)."""
     user = UserFactory(username=username)
     for code in center_codes or [None]:
         center = Center.objects.get(code=code) if code else None
-        MembershipFactory(user=user, role=role, center=center, read_only=read_only)
+        MembershipFactory(
+            user=user,
+            role=role,
+            center=center,
+            read_only=read_only,
+            reads_district_records=reads_district_records,
+        )
     return user

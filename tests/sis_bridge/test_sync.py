@@ -423,3 +423,46 @@ def test_supervisors_see_the_sync_runs_of_their_centers_only(
     assert b"five" not in response.content
     browser.force_login(other_counselor)
     assert browser.get(reverse("sis_bridge:runs")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_linking_refuses_a_district_student_who_is_not_this_youth(sis_settings, counselor):
+    from django.core.exceptions import ValidationError
+
+    from sis_bridge.services import sis_link_confirm
+
+    youth = youth_for(31, linked=False)
+    stranger = student_identity(LIVE_SEED, 32)["student_unique_id"]
+    with pytest.raises(ValidationError):
+        sis_link_confirm(youth=youth, user=counselor, student_unique_id=stranger)
+    with pytest.raises(ValidationError):
+        sis_link_confirm(youth=youth, user=counselor, student_unique_id="")
+    assert not SisLink.objects.filter(youth=youth).exists()
+
+
+@pytest.mark.django_db
+def test_a_mistyped_lausd_id_does_not_pull_a_strangers_records(sis_settings, counselor):
+    youth = youth_for(33)
+    youth.lausd_id = student_identity(LIVE_SEED, 34)["student_unique_id"]
+    youth.save()
+    run = sis_student_sync(youth=youth, user=counselor)
+    assert run.failed == 1
+    assert not TranscriptCourse.objects.filter(youth=youth).exists()
+    assert "born on another day" in SisLink.objects.get(youth=youth).last_error
+
+
+@pytest.mark.django_db
+def test_staff_who_are_not_lausd_employees_see_no_credits(supervisor, center_a):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.youth.factories import CaseFactory
+
+    youth = youth_for(35)
+    CaseFactory(youth=youth, center=center_a)
+    browser = Client()  # this folder's `client` fixture is the mock's
+    browser.force_login(supervisor)
+    response = browser.get(reverse("youth:detail", args=[youth.pk]))
+    assert response.context["records_allowed"] is False
+    assert b"Only LAUSD staff" in response.content
+    assert browser.post(reverse("sis_bridge:refresh", args=[youth.pk])).status_code == 403

@@ -185,3 +185,64 @@ def test_a_merged_record_is_left_as_a_pointer(client_for, supervisor, counselor,
     )
     assert Youth.objects.filter(pk=second.pk).exists()
     assert list(Youth.objects.active().values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_supervisor_cannot_merge_away_a_youth_served_at_another_center(
+    client_for, supervisor, counselor, other_counselor, center_a, center_b
+):
+    ours = CaseFactory(center=center_a, counselor=counselor).youth
+    theirs = CaseFactory(center=center_b, counselor=other_counselor).youth
+    # A past case at center A gives no hold on a youth now served at B.
+    CaseFactory(
+        youth=theirs,
+        center=center_a,
+        counselor=counselor,
+        status="closed",
+        closed_on=ours.created_at.date(),
+        closed_reason="moved",
+    )
+    response = client_for(supervisor).post(
+        reverse("youth:merge"), {"survivor": ours.pk, "merged": theirs.pk, "reason": "Same"}
+    )
+    assert response.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.merged_into is None
+
+
+def test_a_transfer_of_a_case_closed_by_a_merge_is_cancelled(
+    client_for, supervisor, counselor, other_counselor, center_a, center_b
+):
+    keep = CaseFactory(center=center_a, counselor=counselor).youth
+    duplicate_case = CaseFactory(center=center_a, counselor=counselor)
+    client_for(counselor).post(
+        reverse("youth:transfer_request", args=[duplicate_case.youth_id]),
+        {"to_center": center_b.pk, "reason": "Moved"},
+    )
+    client_for(supervisor).post(
+        reverse("youth:merge"),
+        {"survivor": keep.pk, "merged": duplicate_case.youth_id, "reason": "Same"},
+    )
+    transfer = Transfer.objects.get(case=duplicate_case)
+    assert transfer.status == "cancelled"
+    response = client_for(other_counselor).post(
+        reverse("youth:transfer_decide", args=[transfer.pk]),
+        {"decision": "accept", "counselor": other_counselor.pk},
+    )
+    assert response.status_code == 404
+    assert Case.objects.filter(youth=keep, status="open").count() == 1
+
+
+def test_undoing_a_merge_keeps_a_correction_made_since(client_for, supervisor, counselor, center_a):
+    keep = CaseFactory(center=center_a, counselor=counselor).youth
+    duplicate = CaseFactory(center=center_a, counselor=counselor).youth
+    Youth.objects.filter(pk=duplicate.pk).update(email="old@example.org")
+    keep.email = ""
+    keep.save()
+    client = client_for(supervisor)
+    client.post(
+        reverse("youth:merge"), {"survivor": keep.pk, "merged": duplicate.pk, "reason": "Same"}
+    )
+    Youth.objects.filter(pk=keep.pk).update(email="corrected@example.org")
+    client.post(reverse("youth:merge_undo", args=[keep.merges_kept.get().pk]))
+    keep.refresh_from_db()
+    assert keep.email == "corrected@example.org"

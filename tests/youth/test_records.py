@@ -147,3 +147,48 @@ def test_the_access_log_refuses_update_and_delete(client_for, counselor, youth_a
 def test_bulk_updates_are_kept_in_the_history(youth_a):
     Youth.objects.filter(pk=youth_a.pk).update(phone="3235550100")
     assert youth_a.events.order_by("pgh_id").last().phone == "3235550100"
+
+
+def test_a_returning_youth_can_be_opened_only_after_the_check_found_them(
+    client_for, counselor, other_counselor, center_a
+):
+    youth = YouthFactory(
+        legal_first_name="Guadalupe",
+        legal_last_name="Quintero-Ávila",
+        birth_date=datetime.date(2007, 3, 4),
+    )
+    CaseFactory(
+        youth=youth,
+        center=center_a,
+        counselor=counselor,
+        status="closed",
+        closed_on=TODAY,
+        closed_reason="moved",
+    )
+    client = client_for(other_counselor)
+    url = reverse("youth:open_case_here", args=[youth.pk])
+    assert client.post(url).status_code == 404
+    client.post(
+        reverse("youth:intake_check"),
+        {"legal_first_name": "Lupe", "legal_last_name": "Quintero", "birth_date": "2007-03-04"},
+    )
+    assert client.post(url).status_code == 302
+    assert youth.cases.get(status="open").center.code == "CRENS"
+
+
+@pytest.mark.parametrize("persona", ["analyst", "administrator", "readonly_colleague"])
+def test_the_duplicate_check_is_only_for_staff_who_take_intakes(persona, request, client_for):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).post(reverse("youth:intake_check"), {"phone": "2135550142"})
+    assert response.status_code == 403
+
+
+def test_every_match_shown_by_the_check_is_logged(client_for, other_counselor, counselor, center_a):
+    youth = YouthFactory(phone="2135550142", legal_last_name="Quintero")
+    CaseFactory(youth=youth, center=center_a, counselor=counselor)
+    client_for(other_counselor).post(
+        reverse("youth:intake_check"), {"legal_last_name": "Quintero", "phone": "213-555-0142"}
+    )
+    assert AccessLogEntry.objects.filter(
+        youth=youth, user=other_counselor, action="listed"
+    ).exists()

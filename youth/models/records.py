@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Center
 from reengage.models import TimeStampedModel
 
-from .choices import (
+from ..choices import (
     Barrier,
     CaseStatus,
     ClosedReason,
@@ -26,8 +26,8 @@ from .choices import (
     TransferStatus,
     YesNoUndisclosed,
 )
-from .names import digits, fold
-from .validators import validate_lausd_id, validate_phone, validate_zip
+from ..names import digits, fold
+from ..validators import validate_lausd_id, validate_phone, validate_zip
 
 
 # Every change to youth-linked rows is kept by database triggers (django-pghistory), so bulk and

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import get_youth_for_user
+from ..choices import CaseStatus
 from ..forms import ConsentForm, ConsentWithdrawForm, FollowUpForm, NoteEditForm, NoteForm
 from ..models import CaseNote, FollowUp
 from .forms_page import form_page
@@ -35,7 +36,7 @@ def note_add(request, pk: int):
 
 def note_edit(request, pk: int, note_pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
-    note = get_object_or_404(CaseNote, pk=note_pk, case__youth=youth)
+    note = get_object_or_404(CaseNote, pk=note_pk, case__youth=youth, case__status=CaseStatus.OPEN)
     if not services.note_editable_by(note, request.user):
         messages.error(request, _("Only the author may correct a note, within 15 minutes."))
         return redirect("youth:detail", youth.pk)
@@ -69,7 +70,9 @@ def follow_up_add(request, pk: int):
 @require_POST
 def follow_up_done(request, pk: int, follow_up_pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
-    follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, case__youth=youth)
+    follow_up = get_object_or_404(
+        FollowUp, pk=follow_up_pk, case__youth=youth, case__status=CaseStatus.OPEN
+    )
     if services.follow_up_done(request=request, follow_up=follow_up):
         messages.success(request, _("Follow-up marked done."))
     back = request.POST.get("next", "")

@@ -2,11 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import access_record, access_record_list
 from centers.access import staff_access
 from centers.models import Center
 
@@ -21,8 +25,10 @@ from ..forms import (
     TransferDecisionForm,
     TransferRequestForm,
 )
-from ..models import Transfer, YouthMerge
+from ..models import Transfer, Youth, YouthMerge
 from .forms_page import form_page
+
+OVERDUE_PAGE_SIZE = 50
 
 
 def transfer_request(request, pk: int):
@@ -48,7 +54,13 @@ def transfer_request(request, pk: int):
 
 
 def transfers(request):
-    return render(request, "youth/transfers.html", selectors.transfers_for(request.user))
+    context = selectors.transfers_for(request.user)
+    access_record_list(
+        request=request,
+        youth_ids=[t.case.youth_id for t in [*context["incoming"], *context["outgoing"]]],
+        detail={"list": "transfers"},
+    )
+    return render(request, "youth/transfers.html", context)
 
 
 def transfer_decide(request, transfer_pk: int):
@@ -66,15 +78,26 @@ def transfer_decide(request, transfer_pk: int):
     form = TransferDecisionForm(
         request.POST or None, counselors=selectors.staff_at([transfer.to_center_id])
     )
+    if request.method == "GET":
+        access_record(
+            request=request,
+            action=Action.VIEWED,
+            youth=Youth(pk=transfer.case.youth_id),
+            detail={"transfer": transfer.pk},
+        )
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
-        services.transfer_decide(
-            request=request,
-            transfer=transfer,
-            accept=accept,
-            counselor=form.cleaned_data["counselor"],
-            note=form.cleaned_data["note"],
-        )
+        try:
+            services.transfer_decide(
+                request=request,
+                transfer=transfer,
+                accept=accept,
+                counselor=form.cleaned_data["counselor"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("youth:transfers")
         if accept:
             messages.success(request, _("Transfer accepted: the case is open at your center."))
             return redirect("youth:detail", transfer.case.youth_id)
@@ -100,9 +123,13 @@ def case_close(request, pk: int):
     check_can_supervise(request.user, case.center_id)
     form = CloseCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.case_close(request=request, case=case, **form.cleaned_data)
-        messages.success(request, _("Case closed."))
-        return redirect("youth:detail", youth.pk)
+        try:
+            services.case_close(request=request, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case closed."))
+            return redirect("youth:detail", youth.pk)
     return form_page(request, form, youth=youth, title=_("Close the case"), submit=_("Close case"))
 
 
@@ -125,10 +152,18 @@ def case_reassign(request, pk: int):
 def caseload_reassign(request, code: str):
     center = get_object_or_404(Center, code=code.upper())
     check_can_supervise(request.user, center.pk)
-    form = CaseloadReassignForm(request.POST or None, counselors=selectors.staff_at([center.pk]))
+    form = CaseloadReassignForm(
+        request.POST or None,
+        from_counselors=selectors.counselors_with_open_cases(center),
+        counselors=selectors.staff_at([center.pk]),
+    )
     if request.method == "POST" and form.is_valid():
         moved = services.caseload_reassign(request=request, center=center, **form.cleaned_data)
-        messages.success(request, _("%(count)s open cases reassigned.") % {"count": moved})
+        messages.success(
+            request,
+            ngettext("%(count)s open case reassigned.", "%(count)s open cases reassigned.", moved)
+            % {"count": moved},
+        )
         return redirect("youth:caseload")
     return form_page(
         request,
@@ -182,6 +217,12 @@ def merge_undo(request, merge_pk: int):
 
 
 def overdue(request):
-    return render(
-        request, "youth/overdue.html", {"follow_ups": selectors.overdue_follow_ups(request.user)}
+    page = Paginator(selectors.overdue_follow_ups(request.user), OVERDUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    access_record_list(
+        request=request,
+        youth_ids=[follow_up.case.youth_id for follow_up in page.object_list],
+        detail={"list": "overdue follow-ups"},
+    )
+    return render(request, "youth/overdue.html", {"follow_ups": page.object_list, "page": page})

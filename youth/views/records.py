@@ -1,7 +1,7 @@
 """Intake, the youth page, the profile edit and the caseload."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
@@ -22,6 +22,17 @@ from ..matching import likely_duplicates
 from ..models import Youth
 
 PAGE_SIZE = 25
+RETURNING_CANDIDATES = "intake_strong_matches"
+
+
+def _posted_version(request, youth) -> int:
+    """The version of the record the form was opened on; a tampered value counts as stale."""
+    if request.method != "POST":
+        return youth.version
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
 
 
 def _intake_form(request, data=None):
@@ -49,9 +60,14 @@ def _matches_for_display(request, candidates) -> list[dict]:
         {"candidate": c, "visible": c.youth.pk in visible, "case": where.get(c.youth.pk)}
         for c in candidates
     ]
+    # Each match shown is a disclosure, if only of where a record is.
     access_record_list(
-        request=request, youth_ids=sorted(visible), detail={"list": "intake duplicate check"}
+        request=request,
+        youth_ids=sorted(c.youth.pk for c in candidates),
+        detail={"list": "intake duplicate check"},
     )
+    # Only a strong match this user was shown may be opened as a returning youth.
+    request.session[RETURNING_CANDIDATES] = [c.youth.pk for c in candidates if c.strong]
     return shown
 
 
@@ -79,8 +95,13 @@ def intake(request):
                     "if this is a different person, tick the confirmation and save again."
                 ),
             )
-        except (ValidationError, IntegrityError) as error:
-            form.add_error(None, _("The record was not saved: %(error)s") % {"error": error})
+        except ValidationError as error:
+            form.add_error(None, error)
+        except IntegrityError:
+            form.add_error(
+                None,
+                _("The record was not saved: another record took this LAUSD ID meanwhile."),
+            )
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -96,7 +117,9 @@ def intake(request):
 @require_POST
 def intake_check(request):
     """The live duplicate check beside the intake form (htmx). POST, so that what was typed
-    never appears in a URL, and so in no access log."""
+    never appears in a URL, and so in no request log."""
+    if not staff_access(request.user).writable_center_ids:
+        raise PermissionDenied
     check = DuplicateCheckForm(request.POST)
     matches = []
     if check.is_valid():
@@ -123,8 +146,13 @@ def detail(request, pk: int):
         return redirect("youth:detail", merged.merged_into_id)
     youth = get_youth_for_user(request.user, pk)
     context = selectors.youth_page(youth, request.user)
-    access_record(request=request, action=Action.VIEWED, youth=youth)
     context.update(sis_views.panel_context(youth, request.user))
+    access_record(
+        request=request,
+        action=Action.VIEWED,
+        youth=youth,
+        detail={"education_records": context["credits"] is not None},
+    )
     context["supervises"] = context["open_case"] is not None and (
         context["open_case"].center_id in staff_access(request.user).supervised_center_ids
     )
@@ -137,11 +165,7 @@ def detail(request, pk: int):
 def edit(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
     form = YouthProfileForm(request.POST or None, instance=youth)
-    version = (
-        int(request.POST.get("version", youth.version))
-        if request.method == "POST"
-        else youth.version
-    )
+    version = _posted_version(request, youth)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,6 +215,8 @@ def caseload(request):
 @require_POST
 def open_case_here(request, pk: int):
     """A returning youth, found by the intake check, starts a new case at this center."""
+    if pk not in request.session.get(RETURNING_CANDIDATES, []):
+        raise Http404
     youth = get_returning_youth(request.user, pk)
     writable = staff_access(request.user).writable_center_ids
     chosen = request.POST.get("center") or (next(iter(writable)) if len(writable) == 1 else None)
