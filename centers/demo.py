@@ -23,7 +23,15 @@ DEMO_ACCOUNTS = (
 )
 
 # Models whose rows administrators manage in the admin site. No youth data is among them.
-ADMINISTRATOR_MODELS = ("user", "center", "staffmembership", "accessattempt", "accesslog")
+ADMINISTRATOR_MODELS = (
+    "user",
+    "center",
+    "staffmembership",
+    "accessattempt",
+    "accesslog",
+    "program",
+    "scalescoreband",
+)
 
 FIRST_NAMES = (
     "Ana",

@@ -15,13 +15,19 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import access_record
 from centers.access import staff_access
+from referrals.models import Referral
 
 from .choices import CaseStatus, ClosedReason, TransferStatus
 from .models import Assessment, Case, Consent, Transfer, Youth, YouthMerge
 from .services import YOUTH_PROFILE_FIELDS
 
 # (model, name of its foreign key to Youth)
-MOVED_WITH_YOUTH = [(Case, "youth"), (Consent, "youth"), (Assessment, "youth")]
+MOVED_WITH_YOUTH = [
+    (Case, "youth"),
+    (Consent, "youth"),
+    (Assessment, "youth"),
+    (Referral, "youth"),
+]
 # The district snapshot moves only when the survivor has none of its own.
 SIS_ROWS = ("SisLink", "AcademicTerm", "TranscriptCourse", "Enrollment")
 
