@@ -16,6 +16,7 @@ urlpatterns = [
     path("centers/", include("centers.urls")),
     path("youth/", include("youth.urls")),
     path("sis/", include("sis_bridge.urls")),
+    path("referrals/", include("referrals.urls")),
     # Public so the sign-in page can switch language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -301,6 +301,15 @@ class Referral(TimeStampedModel):
         return ALLOWED_MOVES[self.status]
 
     @property
+    def next_steps(self) -> list[tuple[str, str]]:
+        """The allowed next statuses with their labels, in the flow's order, for a form."""
+        return [
+            (value, label)
+            for value, label in ReferralStatus.choices
+            if value in ALLOWED_MOVES[self.status]
+        ]
+
+    @property
     def reached_enrollment(self) -> bool:
         return self.status in ENROLLED_STATUSES
 

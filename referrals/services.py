@@ -13,7 +13,7 @@ from audit.models import Action
 from audit.services import access_record
 from centers.access import staff_access
 from youth.access import can_change
-from youth.models import Case, Youth
+from youth.models import Case, FollowUp, Youth
 
 from .matching import option_fit
 from .models import (
@@ -221,7 +221,9 @@ def referral_enroll(
 @transaction.atomic
 def referral_complete(*, request, referral: Referral, note: str = "") -> Referral:
     referral = _lock_for_move(request=request, referral=referral, target=ReferralStatus.COMPLETED)
-    return _move(request=request, referral=referral, target=ReferralStatus.COMPLETED, note=note)
+    referral = _move(request=request, referral=referral, target=ReferralStatus.COMPLETED, note=note)
+    _schedule_wioa_follow_ups(referral)
+    return referral
 
 
 @transaction.atomic
@@ -229,13 +231,40 @@ def referral_exit(*, request, referral: Referral, reason: str) -> Referral:
     """The youth left the program before completing it."""
     reason = _required(reason)
     referral = _lock_for_move(request=request, referral=referral, target=ReferralStatus.EXITED)
-    return _move(
+    referral = _move(
         request=request,
         referral=referral,
         target=ReferralStatus.EXITED,
         note=reason,
         status_reason=reason,
     )
+    _schedule_wioa_follow_ups(referral)
+    return referral
+
+
+# WIOA follow-up lasts 12 months after exit; a contact each quarter documents it.
+FOLLOW_UP_MONTHS = (3, 6, 9, 12)
+
+
+def _schedule_wioa_follow_ups(referral: Referral) -> None:
+    """On leaving the WIOA youth program, schedule the four quarterly follow-up contacts."""
+    if not referral.enrolled_in_wioa:
+        return
+    exit_on = timezone.localdate()
+    for months in FOLLOW_UP_MONTHS:
+        FollowUp.objects.create(
+            case=referral.case,
+            due_on=_months_after(exit_on, months),
+            description=_("WIOA follow-up, %(months)s months after exit") % {"months": months},
+            assignee=referral.case.counselor,
+            created_by=referral.counselor,
+        )
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import pytest
 from centers.models import Center, Role
 from centers.seed import load_youthsource_centers
 from tests.centers.factories import staff
+from tests.youth.factories import CaseFactory, ConsentFactory
 
 CENTER_A = "EAST"
 CENTER_B = "CRENS"
@@ -83,3 +84,20 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def case_a(counselor, center_a):
+    """An open case at center A, the counselor persona's."""
+    return CaseFactory(center=center_a, counselor=counselor)
+
+
+@pytest.fixture
+def youth_a(case_a):
+    return case_a.youth
+
+
+@pytest.fixture
+def consented_youth_a(youth_a, counselor):
+    ConsentFactory(youth=youth_a, recorded_by=counselor)
+    return youth_a

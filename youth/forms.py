@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Role
 
-from .choices import Barrier, ClosedReason, Race
+from .choices import Barrier, ClosedReason, Pathway, Race, SkillsSubject, SkillsTest
+from .eligibility import Evidence
 from .models import Case, CaseNote, Consent, Youth
 from .names import digits
 
@@ -329,3 +330,89 @@ class MergeForm(forms.Form):
         if cleaned.get("survivor") and cleaned.get("survivor") == cleaned.get("merged"):
             self.add_error("merged", _("Choose two different records."))
         return cleaned
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(
+        label=_("Assessment date"), widget=DATE, initial=timezone.localdate
+    )
+    barriers = forms.MultipleChoiceField(
+        label=_("Barriers (WIOA out-of-school youth criteria)"),
+        choices=Barrier.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+    evidence_on_file = forms.MultipleChoiceField(
+        label=_("Eligibility evidence on file"),
+        choices=Evidence.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
+    goals = forms.CharField(
+        label=_("Goals"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    pathway = forms.ChoiceField(label=_("Recommended pathway"), choices=Pathway.choices)
+    pathway_reasoning = forms.CharField(
+        label=_("Why this pathway"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, plan_areas: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        # One line of the academic plan per area where credits are still needed.
+        self.plan_areas = plan_areas
+        for area in plan_areas:
+            self.fields[f"plan_{area['code']}"] = forms.CharField(
+                label=_("%(area)s: %(credits)s credits needed. How will they be earned?")
+                % {"area": area["label"], "credits": f"{area['needed']:g}"},
+                max_length=300,
+                required=False,
+            )
+
+    def clean_assessed_on(self):
+        assessed_on = self.cleaned_data["assessed_on"]
+        if assessed_on > timezone.localdate():
+            raise forms.ValidationError(_("The assessment date is in the future."))
+        return assessed_on
+
+    def academic_plan(self) -> list[dict]:
+        return [
+            {
+                "area": area["code"],
+                "label": area["label"],
+                "credits": area["needed"],
+                "plan": self.cleaned_data.get(f"plan_{area['code']}", ""),
+            }
+            for area in self.plan_areas
+        ]
+
+
+class SkillsScoreForm(forms.Form):
+    test = forms.ChoiceField(
+        label=_("Test"), choices=[("", "—"), *SkillsTest.choices], required=False
+    )
+    form = forms.CharField(label=_("Form"), max_length=20, required=False)
+    subject = forms.ChoiceField(
+        label=_("Subject"), choices=[("", "—"), *SkillsSubject.choices], required=False
+    )
+    scale_score = forms.IntegerField(
+        label=_("Scale score"), min_value=100, max_value=999, required=False
+    )
+    tested_on = forms.DateField(label=_("Test date"), widget=DATE, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [name for name in self.fields if cleaned.get(name) not in (None, "")]
+        if given and len(given) < len(self.fields):
+            raise forms.ValidationError(_("Fill in every part of a test result, or none."))
+        tested_on = cleaned.get("tested_on")
+        if tested_on and tested_on > timezone.localdate():
+            self.add_error("tested_on", _("The test date is in the future."))
+        return cleaned
+
+    def score(self) -> dict | None:
+        if not self.cleaned_data.get("test"):
+            return None
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+SkillsScoreFormSet = forms.formset_factory(SkillsScoreForm, extra=3, max_num=6)

@@ -4,11 +4,12 @@ from django.utils import timezone
 
 from centers.access import staff_access
 from centers.models import Center, Role
+from referrals.models import Referral
 
 from .access import cases_visible_to
 from .choices import CaseStatus, TransferStatus
 from .filters import CaseloadFilter
-from .models import Case, CaseNote, FollowUp, Transfer, Youth
+from .models import Assessment, Case, CaseNote, FollowUp, Transfer, Youth
 
 
 def staff_at(center_ids, *, roles=(Role.COUNSELOR, Role.SUPERVISOR)) -> QuerySet:
@@ -84,6 +85,17 @@ def youth_page(youth: Youth, user) -> dict:
         .order_by("-created_at")
     )
     consents = list(youth.consents.select_related("recorded_by"))
+    referrals = list(
+        Referral.objects.filter(youth=youth, case_id__in=case_ids)
+        .select_related("program", "counselor")
+        .order_by("-created_at")
+    )
+    assessments = list(
+        Assessment.objects.filter(youth=youth, case_id__in=case_ids)
+        .select_related("counselor")
+        .prefetch_related("scores")
+        .order_by("-assessed_on", "-pk")[:5]
+    )
     return {
         "youth": youth,
         "cases": cases,
@@ -92,6 +104,8 @@ def youth_page(youth: Youth, user) -> dict:
         "follow_ups": list(follow_ups),
         "transfers": transfers,
         "consents": consents,
+        "referrals": referrals,
+        "assessments": assessments,
         "pending_transfer": next(
             (t for t in transfers if t.status == TransferStatus.REQUESTED), None
         ),

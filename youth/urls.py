@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import casework, moves, records
+from .views import assessing, casework, moves, records
 
 app_name = "youth"
 urlpatterns = [
@@ -37,5 +37,6 @@ urlpatterns = [
         name="transfer_cancel",
     ),
     path("<int:pk>/close/", moves.case_close, name="close"),
+    path("<int:pk>/assess/", assessing.assess, name="assess"),
     path("<int:pk>/reassign/", moves.case_reassign, name="reassign"),
 ]

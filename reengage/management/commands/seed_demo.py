@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from centers.demo import seed_demo_staff
+from referrals.demo import seed_demo_referrals
 from youth.demo import seed_demo_youth
 
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             )
         staff = seed_demo_staff(seed=seed)
         youth = seed_demo_youth(seed=seed)
+        referrals = seed_demo_referrals(seed=seed)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready: {staff} staff accounts, {youth} youth.")
+            self.style.SUCCESS(
+                f"Demo data ready: {staff} staff accounts, {youth} youth, {referrals} referrals."
+            )
         )
