@@ -96,7 +96,7 @@ def referral_move(request, referral_pk: int):
         messages.error(request, _("Choose the next step; an enrollment needs its date."))
         return redirect("youth:detail", youth.pk)
     try:
-        MOVES[form.cleaned_data["to"]](request, referral, form.cleaned_data)
+        referral = MOVES[form.cleaned_data["to"]](request, referral, form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except KeyError:

@@ -62,6 +62,19 @@ class Assessment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.assessed_on:%Y-%m-%d}"
 
+    @property
+    def criterion_label(self) -> str:
+        from ..eligibility import CRITERION_CHOICES
+
+        return str(dict(CRITERION_CHOICES).get(self.wioa_criterion, self.wioa_criterion))
+
+    @property
+    def missing_evidence_labels(self) -> list[str]:
+        from ..eligibility import Evidence
+
+        labels = dict(Evidence.choices)
+        return [str(labels.get(code, code)) for code in self.wioa_missing_evidence]
+
     def eligibility_in_force(self, day=None) -> bool:
         day = day or timezone.localdate()
         return bool(self.wioa_eligible and self.wioa_expires_on and day < self.wioa_expires_on)
