@@ -48,7 +48,7 @@ class PipelineFilterForm(forms.Form):
         coerce=int,
         required=False,
         help_text=_("None chosen: all the centers you supervise"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
     )
     counselors = forms.TypedMultipleChoiceField(
         label=_("Counselors"),
