@@ -225,6 +225,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # httpx logs each request's full URL, and SIS URLs carry student IDs.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },

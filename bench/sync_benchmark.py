@@ -1,0 +1,444 @@
+"""Benchmark: the nightly SIS sync of N students from the local mock (DESIGN.md section 5).
+
+Target: 100,000 students at 1,000+ students per second, with flat memory.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reengage_bench \\
+        .venv/bin/python bench/sync_benchmark.py --students 100000
+
+Steps:
+1. prepare (in a child process, so its memory does not count against the sync): create the
+   database if missing, migrate it, and bulk-create one Youth per mock student (LAUSD ID, names
+   and birth date from ``generator.student_identity``), each with an open case at one of the
+   13 seeded centers, held by that center's bench counselor, and a consent covering school
+   records. The fill is deterministic and skipped when the database already holds exactly N
+   youth; a database holding another number is dropped and rebuilt (its name must contain
+   "bench", so a development database is never touched);
+2. clear the SIS tables (links, snapshots, runs), so every run is a first, full sync;
+3. start the mock SIS on a free port with N students and point the settings at it;
+4. run ``sis_nightly_sync()`` and report wall time, students per second, this process's peak
+   and sampled RSS, CPU time of this process, of its PostgreSQL backend and of the mock, and
+   the rows written.
+
+``--profile FILE`` writes a cProfile of the sync (this process only) and prints its top entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reengage_bench"
+SEED = 42
+CLIENT = ("reengage-bench", "bench-only-secret")
+TARGET_PER_SECOND = 1000
+CONSENT_SIGNED_ON = dt.date(2026, 1, 5)
+INTAKE_ON = dt.date(2026, 1, 5)
+BATCH = 2000
+SIS_TABLES = (
+    "sis_bridge_quarantinedrecord",
+    "sis_bridge_academicterm",
+    "sis_bridge_transcriptcourse",
+    "sis_bridge_enrollment",
+    "sis_bridge_sislink",
+    "sis_bridge_syncrun",
+)
+
+
+def _environment() -> None:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reengage.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-any-server")
+    # DEBUG off: with it on, Django keeps every query in memory and the RSS would grow.
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    # At INFO, httpx logs one line per request (400,000 for 100,000 students).
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def _django() -> None:
+    import django
+
+    django.setup()
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def _database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _connect(url: str, name: str):
+    import psycopg2
+
+    parts = urlsplit(url)
+    connection = psycopg2.connect(urlunsplit(parts._replace(path="/" + name)))
+    connection.autocommit = True
+    return connection
+
+
+def _youth_count(url: str) -> int | None:
+    """Youth rows in the database, or None when it has no youth table yet."""
+    with _connect(url, _database_name(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('youth_youth') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT count(*) FROM youth_youth")
+        return cursor.fetchone()[0]
+
+
+def ensure_database(url: str, students: int) -> None:
+    name = _database_name(url)
+    server = _connect(url, "postgres")
+    try:
+        with server.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone() is not None
+            count = _youth_count(url) if exists else None
+            if exists and count not in (None, 0, students):
+                print(f"prepare: {name} holds {count} youth, not {students}: rebuilding it")
+                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                exists = False
+            if not exists:
+                print(f"prepare: creating database {name}")
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        server.close()
+
+
+# --- the fill ----------------------------------------------------------------------------------
+
+
+def _counselors() -> list[tuple[object, object]]:
+    """(center, counselor) for each seeded center: one bench counselor per center."""
+    from accounts.models import User
+    from centers.models import Center, Role, StaffMembership
+    from centers.seed import load_youthsource_centers
+
+    load_youthsource_centers(Center)
+    pairs = []
+    for center in Center.objects.order_by("code"):
+        user, created = User.objects.get_or_create(
+            username=f"bench.counselor.{center.code.lower()}",
+            defaults={"first_name": "Bench", "last_name": f"Counselor {center.code}"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        StaffMembership.objects.get_or_create(
+            user=user, center=center, defaults={"role": Role.COUNSELOR}
+        )
+        pairs.append((center, user))
+    return pairs
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def fill(students: int) -> None:
+    """One youth per mock student, with a case and a consent; all or nothing."""
+    from django.db import transaction
+
+    from sis_bridge.mock.generator import student_identity
+    from youth.choices import CaseStatus, SchoolStatus, Sex, SignerRole
+    from youth.models import Case, Consent, Youth
+    from youth.names import fold
+
+    if Youth.objects.count() == students:
+        print(f"prepare: {students} youth already there, fill skipped")
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        staff = _counselors()
+        for first in range(0, students, BATCH):
+            people = [student_identity(SEED, i) for i in range(first, min(first + BATCH, students))]
+            youth = Youth.objects.bulk_create(
+                [
+                    Youth(
+                        legal_first_name=p["first_name"],
+                        legal_middle_name=p["middle_name"] or "",
+                        legal_last_name=p["last_surname"],
+                        preferred_name=p["preferred_first_name"] or "",
+                        birth_date=p["birth_date"],
+                        sex=Sex.FEMALE if p["sex"] == "Female" else Sex.MALE,
+                        school_status=SchoolStatus.DROPOUT,
+                        lausd_id=p["student_unique_id"],
+                        search_first=fold(f"{p['first_name']} {p['preferred_first_name'] or ''}"),
+                        search_last=fold(p["last_surname"]),
+                    )
+                    for p in people
+                ]
+            )
+            assignments = [(y, *staff[(first + k) % len(staff)]) for k, y in enumerate(youth)]
+            Case.objects.bulk_create(
+                Case(
+                    youth=y,
+                    center=center,
+                    counselor=counselor,
+                    intake_date=INTAKE_ON,
+                    status=CaseStatus.OPEN,
+                )
+                for y, center, counselor in assignments
+            )
+            Consent.objects.bulk_create(
+                Consent(
+                    youth=y,
+                    signer_name=f"{y.legal_first_name} {y.legal_last_name}"[:160],
+                    signer_role=(
+                        SignerRole.YOUTH
+                        if _age_on(y.birth_date, CONSENT_SIGNED_ON) >= 18
+                        else SignerRole.PARENT
+                    ),
+                    signed_on=CONSENT_SIGNED_ON,
+                    covers_school_records=True,
+                    covers_wioa_sharing=True,
+                    recorded_by=counselor,
+                )
+                for y, _center, counselor in assignments
+            )
+            done = first + len(youth)
+            if done % 20000 == 0 or done == students:
+                print(f"prepare: {done} youth", flush=True)
+    print(f"prepare: filled in {time.perf_counter() - started:.1f} s")
+
+
+def prepare(students: int) -> None:
+    """Create, migrate and fill the database (run as a child process)."""
+    ensure_database(os.environ["DATABASE_URL"], students)
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    fill(students)
+
+
+def reset_sync_state() -> None:
+    """No links, snapshots or runs: the sync links every youth and pulls everyone."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(SIS_TABLES)} RESTART IDENTITY")
+
+
+# --- the mock ----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_mock(students: int) -> tuple[subprocess.Popen, str]:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "SIS_CLIENT_ID": CLIENT[0], "SIS_CLIENT_SECRET": CLIENT[1]}
+    command = [sys.executable, "-m", "sis_bridge.mock", "--port", str(port), "--seed", str(SEED)]
+    command += ["--students", str(students), "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            health = httpx.get(f"{base}/_mock/health", timeout=1).raise_for_status().json()
+            if health["students"] != students:
+                raise SystemExit(f"The mock serves {health['students']} students, not {students}")
+            return process, base
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.1)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process on this machine, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    """VmRSS every `interval` seconds while the sync runs."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.samples: list[float] = []
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.samples.append(rss_mb())
+            self._done.wait(self.interval)
+
+    def stop(self) -> list[float]:
+        self._done.set()
+        self.join()
+        return self.samples
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _rows() -> dict[str, int]:
+    from audit.models import AccessLogEntry
+    from sis_bridge.models import AcademicTerm, Enrollment, SisLink, TranscriptCourse
+
+    return {
+        "transcript rows": TranscriptCourse.objects.count(),
+        "terms": AcademicTerm.objects.count(),
+        "enrollments": Enrollment.objects.count(),
+        "links": SisLink.objects.count(),
+        "access log entries": AccessLogEntry.objects.count(),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.db import connection
+
+    from sis_bridge.client import SisClient
+    from sis_bridge.services import sis_nightly_sync
+
+    reset_sync_state()
+    log_before = _rows()["access log entries"]
+    mock, base = start_mock(args.students)
+    try:
+        settings.SIS_BASE_URL = base
+        settings.SIS_CLIENT_ID, settings.SIS_CLIENT_SECRET = CLIENT
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        try:
+            backend_cpu = cpu_seconds(backend)
+        except OSError:  # PostgreSQL on another host
+            backend = None
+        mock_cpu = cpu_seconds(mock.pid)
+        own_cpu = time.process_time()
+        rss_start = rss_mb()
+        sampler = RssSampler()
+        sampler.start()
+        profiler = cProfile.Profile() if args.profile else None
+        queries = QueryCounter()
+        # The client the service would build itself, made here to read its request count.
+        client = SisClient.from_settings()
+        started = time.perf_counter()
+        with connection.execute_wrapper(queries):
+            if profiler:
+                profiler.enable()
+            sync_run = sis_nightly_sync(client=client)
+            if profiler:
+                profiler.disable()
+        wall = time.perf_counter() - started
+        client.close()
+        samples = sampler.stop()
+        own_cpu = time.process_time() - own_cpu
+        mock_cpu = cpu_seconds(mock.pid) - mock_cpu
+        backend_cpu = cpu_seconds(backend) - backend_cpu if backend else None
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
+
+    rows = _rows()
+    synced = sync_run.changed + sync_run.unchanged
+    rate = synced / wall if wall else 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    steady = samples[len(samples) // 10 :] or samples
+    print()
+    print(f"SIS nightly sync of {args.students} mock students (seed {SEED})")
+    print(f"  students synced      {synced}")
+    print(f"  wall time            {wall:.1f} s")
+    print(
+        f"  students per second  {rate:.0f} (target {TARGET_PER_SECOND}: "
+        f"{rate / TARGET_PER_SECOND:.0%} of it)"
+    )
+    print(f"  RSS at start         {rss_start:.0f} MB")
+    print(f"  peak RSS (getrusage) {peak:.0f} MB (this process, whole life)")
+    print(
+        f"  RSS after first 10%  min {min(steady):.0f} MB, max {max(steady):.0f} MB "
+        f"({len(samples)} samples every 0.1 s)"
+    )
+    print(f"  load average         {os.getloadavg()[0]:.1f} (1 min, whole machine)")
+    print(f"  CPU, this process    {own_cpu:.1f} s ({own_cpu / wall:.0%} of wall)")
+    if backend_cpu is not None:
+        print(f"  CPU, its PG backend  {backend_cpu:.1f} s ({backend_cpu / wall:.0%} of wall)")
+    print(f"  CPU, mock SIS        {mock_cpu:.1f} s ({mock_cpu / wall:.0%} of wall)")
+    per = max(sync_run.fetched, 1)
+    print(f"  HTTP requests        {client.requests} ({client.requests / per:.1f} per student)")
+    print(f"  SQL statements       {queries.count} ({queries.count / per:.1f} per student)")
+    print("  rows written")
+    for name in ("transcript rows", "terms", "enrollments", "links"):
+        print(f"    {name:<18} {rows[name]}")
+    print(f"    {'access log':<18} {rows['access log entries'] - log_before}")
+    print(
+        f"  SyncRun {sync_run.pk}: status {sync_run.status}, fetched {sync_run.fetched}, "
+        f"changed {sync_run.changed}, unchanged {sync_run.unchanged}, failed {sync_run.failed}, "
+        f"skipped {sync_run.skipped}"
+    )
+    if sync_run.error:
+        print(f"  error: {sync_run.error[:500]}")
+    if profiler:
+        profiler.dump_stats(args.profile)
+        print(f"\ncProfile written to {args.profile}; top 25 by cumulative time:")
+        pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
+    return 0 if sync_run.status == "succeeded" and synced == args.students else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="2,000 students")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the sync")
+    parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.students = 2000
+    _environment()
+    name = _database_name(os.environ["DATABASE_URL"])
+    if "bench" not in name:
+        sys.exit(f"Refusing to use database {name!r}: its name must contain 'bench'.")
+    if args.prepare_only:
+        prepare(args.students)
+        return 0
+    command = [sys.executable, __file__, "--prepare-only", "--students", str(args.students)]
+    subprocess.run(command, check=True, cwd=ROOT)
+    _django()
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
