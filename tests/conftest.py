@@ -2,12 +2,16 @@
 read-only colleague at A, a counselor at center B (CRENS), a supervisor of A, a CDD analyst and
 an administrator."""
 
+import factory.random
 import pytest
 
 from centers.models import Center, Role
 from centers.seed import load_youthsource_centers
 from tests.centers.factories import staff
 from tests.youth.factories import CaseFactory, ConsentFactory
+
+# Factories draw names and dates from Faker: the same ones on every run.
+factory.random.reseed_random("reengage")
 
 CENTER_A = "EAST"
 CENTER_B = "CRENS"
