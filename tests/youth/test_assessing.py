@@ -88,3 +88,25 @@ def test_another_centers_staff_cannot_assess(persona, request, client_for, case_
 def test_a_read_only_colleague_cannot_assess(client_for, readonly_colleague, case_a):
     response = client_for(readonly_colleague).get(reverse("youth:assess", args=[case_a.youth_id]))
     assert response.status_code == 403
+
+
+def test_administrators_keep_the_nrs_table_and_new_scores_follow_it(
+    client_for, administrator, counselor, case_a
+):
+    from django.contrib.auth.models import Permission
+
+    from centers.demo import ADMINISTRATOR_MODELS
+    from youth.models import ScaleScoreBand
+
+    administrator.user_permissions.set(
+        Permission.objects.filter(content_type__model__in=ADMINISTRATOR_MODELS)
+    )
+    band = ScaleScoreBand.objects.get(test="CASAS", subject="reading", level=4)
+    admin = client_for(administrator)
+    assert (
+        admin.get(reverse("admin:youth_scalescoreband_change", args=[band.pk])).status_code == 200
+    )
+    ScaleScoreBand.objects.filter(test="CASAS", subject="reading", level=5).update(low=228)
+    ScaleScoreBand.objects.filter(pk=band.pk).update(high=227)
+    client_for(counselor).post(reverse("youth:assess", args=[case_a.youth_id]), assessment_data())
+    assert Assessment.objects.get().scores.get().nrs_level == 5
