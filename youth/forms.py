@@ -8,7 +8,7 @@ from centers.models import Center, Role
 
 from .choices import Barrier, ClosedReason, Pathway, Race, SkillsSubject, SkillsTest
 from .eligibility import Evidence
-from .models import Case, CaseNote, Consent, Youth
+from .models import PROFILE_FIELDS, Case, CaseNote, Consent, Youth
 from .names import digits
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,29 +45,7 @@ class YouthProfileForm(forms.ModelForm):
 
     class Meta:
         model = Youth
-        fields = [
-            "legal_first_name",
-            "legal_middle_name",
-            "legal_last_name",
-            "preferred_name",
-            "birth_date",
-            "sex",
-            "gender_identity",
-            "hispanic_latino",
-            "races",
-            "preferred_language",
-            "phone",
-            "email",
-            "street_address",
-            "city",
-            "zip_code",
-            "lausd_id",
-            "school_status",
-            "last_school_attended",
-            "highest_grade_completed",
-            "barriers",
-            "outreach_source",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"birth_date": DATE}
 
     def __init__(self, *args, **kwargs):

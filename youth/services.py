@@ -19,33 +19,10 @@ from centers.models import Center, Role, StaffMembership
 from .access import check_can_supervise
 from .choices import CONTACT_KINDS, CaseStatus, ClosedReason, TransferStatus
 from .matching import likely_duplicates
+from .models import PROFILE_FIELDS as YOUTH_PROFILE_FIELDS
 from .models import Case, CaseNote, Consent, FollowUp, Transfer, Youth
 
 NOTE_EDIT_WINDOW = datetime.timedelta(minutes=15)
-
-YOUTH_PROFILE_FIELDS = (
-    "legal_first_name",
-    "legal_middle_name",
-    "legal_last_name",
-    "preferred_name",
-    "birth_date",
-    "sex",
-    "gender_identity",
-    "hispanic_latino",
-    "races",
-    "preferred_language",
-    "phone",
-    "email",
-    "street_address",
-    "city",
-    "zip_code",
-    "lausd_id",
-    "school_status",
-    "last_school_attended",
-    "highest_grade_completed",
-    "barriers",
-    "outreach_source",
-)
 
 
 class DuplicateSuspected(Exception):

@@ -1,5 +1,6 @@
 from .assessments import Assessment, ScaleScoreBand, SkillsTestScore
 from .records import (
+    PROFILE_FIELDS,
     Case,
     CaseNote,
     Consent,
@@ -12,6 +13,7 @@ from .records import (
 )
 
 __all__ = [
+    "PROFILE_FIELDS",
     "Assessment",
     "Case",
     "CaseNote",

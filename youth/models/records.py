@@ -38,6 +38,33 @@ def track(model):
     return pghistory.track(*trackers, append_only=True)(model)
 
 
+# The fields of a youth's profile: what intake and editing ask for, what a stale save
+# compares, and what a merge fills in.
+PROFILE_FIELDS = (
+    "legal_first_name",
+    "legal_middle_name",
+    "legal_last_name",
+    "preferred_name",
+    "birth_date",
+    "sex",
+    "gender_identity",
+    "hispanic_latino",
+    "races",
+    "preferred_language",
+    "phone",
+    "email",
+    "street_address",
+    "city",
+    "zip_code",
+    "lausd_id",
+    "school_status",
+    "last_school_attended",
+    "highest_grade_completed",
+    "barriers",
+    "outreach_source",
+)
+
+
 class YouthQuerySet(models.QuerySet):
     def active(self):
         """Records that have not been merged into another."""
