@@ -191,6 +191,10 @@ SIS_BASE_URL = env.str("SIS_BASE_URL", default="")
 SIS_CLIENT_ID = env.str("SIS_CLIENT_ID", default="")
 SIS_CLIENT_SECRET = env.str("SIS_CLIENT_SECRET", default="")
 SIS_TIMEOUT_SECONDS = env.float("SIS_TIMEOUT_SECONDS", default=5.0)
+# A full nightly sync may page through all of the SIS's students (far fewer requests) instead
+# of asking for each linked youth. That reads the records of students without consent, then
+# drops them: off unless the district's data agreement allows it.
+SIS_FULL_SYNC_PAGING = env.bool("SIS_FULL_SYNC_PAGING", default=False)
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -13,7 +13,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,8 @@ class InvalidRecord:
 class Fetched:
     records: list[dict[str, Any]] = field(default_factory=list)
     invalid: list[InvalidRecord] = field(default_factory=list)
+    # Valid records and InvalidRecords together, in the order they came (pages() only).
+    ordered: list[Any] = field(default_factory=list)
 
 
 # --- the contract: the fields we read, their types, and which are required -----------------
@@ -332,8 +334,20 @@ class SisClient:
 
     def fetch_all(self, resource: str, *, page_size: int = PAGE_SIZE, **filters: Any) -> Fetched:
         """Every record of a resource matching the filters, page by page, checked one by one."""
-        url = self.urls()["data"] + resource
         fetched = Fetched()
+        for page in self.pages(resource, page_size=page_size, **filters):
+            fetched.records.extend(page.records)
+            fetched.invalid.extend(page.invalid)
+        return fetched
+
+    def pages(
+        self, resource: str, *, page_size: int = PAGE_SIZE, **filters: Any
+    ) -> Iterator[Fetched]:
+        """The records of a resource one checked page at a time, so a caller can stream them.
+
+        Raises SisPartialResponse when the list ends before Total-Count records arrived.
+        """
+        url = self.urls()["data"] + resource
         offset = 0
         while True:
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
@@ -341,20 +355,30 @@ class SisClient:
             page = self._json(response, resource)
             if not isinstance(page, list):
                 raise SisResponseError(f"The {resource} response is not a list.")
+            fetched = Fetched()
             for record in page:
                 problem = validate(resource, record)
                 if problem is None:
                     fetched.records.append(record)
+                    fetched.ordered.append(record)
                 else:
                     fetched.invalid.append(problem)
+                    fetched.ordered.append(problem)
             offset += len(page)
             total = _int_header(response, "Total-Count")
-            if len(page) < page_size or (total is not None and offset >= total):
-                if total is not None and offset < total:
-                    raise SisPartialResponse(
-                        f"{resource}: {offset} of {total} records arrived before the list ended."
-                    )
-                return fetched
+            last = len(page) < page_size or (total is not None and offset >= total)
+            if last and total is not None and offset < total:
+                raise SisPartialResponse(
+                    f"{resource}: {offset} of {total} records arrived before the list ended."
+                )
+            yield fetched
+            if last:
+                return
+
+    def total_count(self, resource: str, **filters: Any) -> int | None:
+        """Total-Count of a resource list (one request for one record), None if not sent."""
+        params = {**filters, "offset": 0, "limit": 1, "totalCount": "true"}
+        return _int_header(self.get(self.urls()["data"] + resource, params), "Total-Count")
 
     def change_versions(self) -> tuple[int, int]:
         """(oldest, newest) change version the SIS can answer for."""

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,16 +29,23 @@ from sis_bridge.models import (
 from youth.models import Youth
 from youth.services import education_records_allowed
 
+from .blocks import (
+    BLOCK_SIZE,
+    STUDENT_RESOURCES,
+    BlockWriter,
+    ChangeScan,
+    Pulled,
+    born_on_the_same_day,
+    fetch_one,
+    quarantine_rows,
+    reusable,
+    scan_changes,
+)
 from .mapping import Catalogue, snapshot
+from .paging import page_through, pages_needed
 
 logger = logging.getLogger(__name__)
 
-STUDENT_RESOURCES = (
-    "students",
-    "studentSchoolAssociations",
-    "studentAcademicRecords",
-    "courseTranscripts",
-)
 # A run still "running" after this long lost its worker (killed, or past the time limit).
 STALE_AFTER = {SyncKind.STUDENT: dt.timedelta(minutes=15), SyncKind.NIGHTLY: dt.timedelta(hours=3)}
 
@@ -125,18 +133,8 @@ def _finish(run: SyncRun, *, error: str = "") -> SyncRun:
 
 
 def _quarantine(run: SyncRun, youth: Youth | None, invalid: list[InvalidRecord]) -> None:
-    QuarantinedRecord.objects.bulk_create(
-        QuarantinedRecord(
-            run=run,
-            youth=youth,
-            resource=bad.resource,
-            record_id=bad.record_id[:64],
-            field=bad.field[:200],
-            error=bad.error[:300],
-            raw=bad.raw,
-        )
-        for bad in invalid
-    )
+    youth_id = youth.pk if youth is not None else None
+    QuarantinedRecord.objects.bulk_create(quarantine_rows(run, youth_id, invalid))
 
 
 # --- one student ------------------------------------------------------------------------------
@@ -148,13 +146,6 @@ def _catalogue(client: SisClient, run: SyncRun) -> Catalogue:
         _quarantine(run, None, catalogue.invalid)
         run.error = f"{len(catalogue.invalid)} catalogue record(s) quarantined."
     return catalogue
-
-
-def _born_on_the_same_day(youth: Youth, student: dict[str, Any]) -> bool:
-    born = dt.date.fromisoformat(student["birthDate"])
-    mine = youth.birth_date
-    swapped = (mine.year, mine.day, mine.month) if mine.day <= 12 else None
-    return born == mine or (born.year, born.month, born.day) == swapped
 
 
 def _pull(client: SisClient, catalogue: Catalogue, link: SisLink, run: SyncRun, user) -> str:
@@ -189,7 +180,7 @@ def _pull(client: SisClient, catalogue: Catalogue, link: SisLink, run: SyncRun, 
         }
     elif not error and len(records["students"]) != 1:
         error = _("The SIS has no student with this LAUSD ID.")
-    elif not error and not _born_on_the_same_day(youth, records["students"][0]):
+    elif not error and not born_on_the_same_day(youth, records["students"][0]):
         # A mistyped LAUSD ID must not pull a stranger's records onto this youth.
         error = _("The district student with this LAUSD ID was born on another day: check the ID.")
     elif not error and (bad := catalogue.unusable_courses(records["courseTranscripts"])):
@@ -259,44 +250,6 @@ def sis_student_sync(*, youth: Youth, user, client: SisClient | None = None) -> 
 # --- every linked youth -----------------------------------------------------------------------
 
 
-def _student_id_of(record: Any) -> str | None:
-    if not isinstance(record, dict):
-        return None
-    for key in ("studentReference", "studentAcademicRecordReference", "keyValues"):
-        inner = record.get(key)
-        if isinstance(inner, dict) and isinstance(inner.get("studentUniqueId"), str):
-            return inner["studentUniqueId"]
-    for key in ("oldKeyValues", "newKeyValues"):
-        inner = record.get(key)
-        if isinstance(inner, dict) and isinstance(inner.get("studentUniqueId"), str):
-            return inner["studentUniqueId"]
-    uid = record.get("studentUniqueId")
-    return uid if isinstance(uid, str) else None
-
-
-def _changed_students(client: SisClient, run: SyncRun, window: dict[str, int]) -> tuple[set, bool]:
-    """Students with any record changed, deleted or re-keyed in the window; and whether every
-    entry could be read (if not, the window must be scanned again next time)."""
-    changed: set[str] = set()
-    complete = True
-    for resource in STUDENT_RESOURCES:
-        fetched = client.fetch_all(resource, **window)
-        for record in fetched.records + [bad.raw for bad in fetched.invalid]:
-            uid = _student_id_of(record)
-            if uid is None:
-                complete = False
-            else:
-                changed.add(uid)
-        unreadable = [bad for bad in fetched.invalid if _student_id_of(bad.raw) is None]
-        _quarantine(run, None, unreadable)
-    for kind in ("deletes", "keyChanges"):
-        for entry in client.tracked_changes("studentSchoolAssociations", kind, window):
-            uid = _student_id_of(entry)
-            if uid is not None:
-                changed.add(uid)
-    return changed, complete
-
-
 def _link_youth_with_lausd_ids() -> None:
     """Links for youth whose record gained an LAUSD ID since the last run."""
     unlinked = (
@@ -313,6 +266,58 @@ def _link_youth_with_lausd_ids() -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
+
+
+def _sort_out(
+    links: list[SisLink], scan: ChangeScan | None, writer: BlockWriter, pending: dict[str, int]
+) -> None:
+    """Students the change scan brought whole go to the writer; the rest must be fetched."""
+    found = reusable(scan, links) if scan is not None else {}
+    for link in links:
+        if link.pk in found:
+            writer.add(found[link.pk])
+        else:
+            pending[link.student_unique_id] = link.pk
+
+
+def _fetch_pending(
+    client: SisClient, run: SyncRun, writer: BlockWriter, pending: dict[str, int], newest: int
+) -> bool:
+    """Fetch and write the pending students: in pages across the SIS when that takes fewer
+    requests than asking per student (4 each), else per student. Returns False when records
+    naming no student were quarantined (the scan is then incomplete)."""
+    alone: list[str] = list(pending)
+    handed: set[int] = set()
+    unreadable: list[InvalidRecord] = []
+    try:
+        filters = {"maxChangeVersion": newest}  # the pages then show one consistent state
+        # Paging reads every student's records, consented or not, before dropping the others:
+        # only where the district's data agreement allows it (SIS_FULL_SYNC_PAGING).
+        if (
+            settings.SIS_FULL_SYNC_PAGING
+            and pending
+            and len(pending) * len(STUDENT_RESOURCES) > pages_needed(client, filters)
+        ):
+            alone = []
+            for item in page_through(client, pending, filters):
+                if isinstance(item, Pulled):
+                    handed.add(item.link_pk)
+                    writer.add(item)
+                elif isinstance(item, InvalidRecord):
+                    unreadable.append(item)
+                else:
+                    alone.append(item)
+    except SisError as failure:
+        error = f"{type(failure).__name__}: {failure}"
+        now = timezone.now()
+        for pk in pending.values():
+            if pk not in handed:
+                writer.add(Pulled(pk, error=error, attempted_at=now))
+        alone = []
+    for uid in alone:
+        writer.add(fetch_one(client, pending[uid], uid))
+    _quarantine(run, None, unreadable)
+    return not unreadable
 
 
 def sis_nightly_sync(*, user=None, client: SisClient | None = None) -> SyncRun | None:
@@ -343,23 +348,33 @@ def sis_nightly_sync(*, user=None, client: SisClient | None = None) -> SyncRun |
             .select_related("youth")
             .prefetch_related("youth__consents")
         )
-        complete = True
+        scan = None
         if last is not None and last + 1 >= oldest:
             run.change_version_from = last + 1
             window = {"minChangeVersion": last + 1, "maxChangeVersion": newest}
-            changed, complete = _changed_students(client, run, window)
+            scan = scan_changes(client, window)
+            _quarantine(run, None, scan.unreadable)
             links = links.filter(
-                Q(student_unique_id__in=changed)
+                Q(student_unique_id__in=scan.changed)
                 | ~Q(last_error="")
                 | Q(last_refreshed_at__isnull=True)
             )
         catalogue = _catalogue(client, run)
-        for link in links.order_by("pk").iterator(chunk_size=500):
+        writer = BlockWriter(run, catalogue, user)
+        pending: dict[str, int] = {}
+        chunk: list[SisLink] = []
+        for link in links.order_by("pk").iterator(chunk_size=BLOCK_SIZE):
             if not education_records_allowed(link.youth):
                 run.skipped += 1
                 continue
-            _count(run, _pull(client, catalogue, link, run, user))
-        if complete:
+            chunk.append(link)
+            if len(chunk) >= BLOCK_SIZE:
+                _sort_out(chunk, scan, writer, pending)
+                chunk = []
+        _sort_out(chunk, scan, writer, pending)
+        complete = _fetch_pending(client, run, writer, pending, newest)
+        writer.flush()
+        if complete and (scan is None or scan.complete):
             run.change_version_to = newest
         else:
             run.error = "Some changed records named no student: the window will be scanned again."

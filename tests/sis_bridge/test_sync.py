@@ -14,6 +14,7 @@ from reengage.celery import app as celery_app
 from sis_bridge.mock.generator import student_identity
 from sis_bridge.models import (
     AcademicTerm,
+    Enrollment,
     QuarantinedRecord,
     SisLink,
     SyncKind,
@@ -466,3 +467,175 @@ def test_staff_who_are_not_lausd_employees_see_no_credits(supervisor, center_a):
     assert response.context["records_allowed"] is False
     assert b"Only LAUSD staff" in response.content
     assert browser.post(reverse("sis_bridge:refresh", args=[youth.pk])).status_code == 403
+
+
+# --- the nightly bulk path: pages across the SIS, blocks of students, the change scan reused -----
+
+SNAPSHOT_MODELS = (AcademicTerm, TranscriptCourse, Enrollment)
+
+
+def many_youth(indices) -> list:
+    """youth_for() each index, their consents recorded by one user (users are slow to make)."""
+    youths = [youth_for(indices[0])]
+    recorder = youths[0].consents.get().recorded_by
+    for index in indices[1:]:
+        youths.append(youth_for(index, consent=False))
+        ConsentFactory(youth=youths[-1], recorded_by=recorder)
+    return youths
+
+
+def rows_by_youth(youths) -> dict:
+    """Every snapshot row of these youth, without primary keys, in a stable order."""
+    rows = {}
+    for model in SNAPSHOT_MODELS:
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        for row in model.objects.filter(youth__in=youths).values_list(*fields):
+            rows.setdefault((model.__name__, row[fields.index("youth_id")]), []).append(row)
+    return {key: sorted(value, key=repr) for key, value in rows.items()}
+
+
+def recording_urls(sis_client) -> list:
+    urls = []
+    sis_client.http.event_hooks["request"].append(lambda request: urls.append(request.url))
+    return urls
+
+
+@pytest.fixture
+def paging(settings):
+    settings.SIS_FULL_SYNC_PAGING = True
+
+
+def test_by_default_the_nightly_sync_asks_only_for_linked_consented_students(mock_sis, live_client):
+    many_youth(range(12))
+    urls = recording_urls(live_client)
+    run = sis_nightly_sync(client=live_client)
+    assert (run.status, run.changed) == ("succeeded", 12)
+    catalogue = ("/courses", "/schools")  # no student data in these
+    data = [
+        url
+        for url in urls
+        if "/data/v3/ed-fi/" in str(url) and not any(part in str(url) for part in catalogue)
+    ]
+    per_student = [url for url in data if "studentUniqueId" in url.params]
+    # Only change queries (which name no student) and per-student requests.
+    assert len(per_student) == 12 * 4
+    others = [u for u in data if "minChangeVersion" not in u.params and u not in per_student]
+    assert not others, others
+
+
+def test_a_full_nightly_sync_pages_through_the_sis_like_per_student_pulls(
+    paging, mock_sis, live_client
+):
+    youths = many_youth(range(120))
+    urls = recording_urls(live_client)
+
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.fetched, run.changed, run.failed) == ("succeeded", 120, 120, 0)
+    assert live_client.requests == len(urls)
+    assert len(urls) < 120 / 2, len(urls)  # per student it took 4 each
+    assert not any("studentUniqueId" in url.params for url in urls)
+    paged = rows_by_youth(youths)
+    assert {youth_id for (_model, youth_id) in paged} == {y.pk for y in youths}
+    entries = AccessLogEntry.objects.filter(action=Action.SIS_PULLED)
+    assert entries.count() == 120 and entries.values("youth").distinct().count() == 120
+    detail = entries.filter(youth=youths[0]).get().detail
+    assert detail["sync_run"] == run.pk
+    assert set(detail["records"]) == {
+        "students",
+        "studentSchoolAssociations",
+        "studentAcademicRecords",
+        "courseTranscripts",
+    }
+    hashes = dict(SisLink.objects.values_list("youth_id", "snapshot_hash"))
+
+    SisLink.objects.update(snapshot_hash="")
+    for youth in youths:
+        alone = sis_student_sync(youth=youth, user=None, client=live_client)
+        assert alone.changed == 1
+    assert rows_by_youth(youths) == paged
+    assert dict(SisLink.objects.values_list("youth_id", "snapshot_hash")) == hashes
+
+
+def test_a_malformed_record_in_a_page_fails_only_that_student(paging, mock_sis, live_client):
+    youths = many_youth(range(120))
+    sis_nightly_sync(client=live_client)
+    good = rows_by_youth(youths)
+    SyncRun.objects.update(change_version_to=None)  # the next run is a full one again
+
+    # The first record of the first transcript page is corrupted.
+    mock_sis.fault(kind="malformed", every=1000, path_prefix=TRANSCRIPTS)
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.fetched, run.failed, run.unchanged) == ("partial", 120, 1, 119)
+    bad = QuarantinedRecord.objects.get(run=run)
+    assert (bad.resource, bad.field) == ("courseTranscripts", "earnedCredits")
+    assert bad.youth in youths
+    link = SisLink.objects.get(youth=bad.youth)
+    assert "earnedCredits" in link.last_error
+    assert rows_by_youth(youths) == good  # the last good snapshot stays
+    assert SisLink.objects.exclude(last_error="").count() == 1
+
+    mock_sis.clear()
+    again = sis_nightly_sync(client=live_client)
+    assert (again.status, again.fetched, again.unchanged) == ("succeeded", 1, 1)
+    assert SisLink.objects.get(youth=bad.youth).last_error == ""
+
+
+def test_a_page_that_keeps_failing_fails_the_students_and_loses_nothing(
+    paging, mock_sis, live_client
+):
+    youths = many_youth(range(120))
+    sis_nightly_sync(client=live_client)
+    good = rows_by_youth(youths)
+    SyncRun.objects.update(change_version_to=None)
+
+    mock_sis.fault(kind="error", status=503, count=None, path_prefix=TRANSCRIPTS)
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.fetched, run.failed) == ("partial", 120, 120)
+    assert rows_by_youth(youths) == good
+    assert SisLink.objects.filter(last_error__contains="HTTP 503").count() == 120
+    mock_sis.clear()
+    again = sis_nightly_sync(client=live_client)
+    assert (again.status, again.fetched, again.unchanged) == ("succeeded", 120, 120)
+
+
+def test_a_nightly_run_builds_changed_students_from_the_change_scan(mock_sis, live_client):
+    youths = [youth_for(i) for i in (40, 41)]
+    sis_nightly_sync(client=live_client)
+    mock_sis.bump(youths[0].lausd_id)
+    urls = recording_urls(live_client)
+
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.fetched, run.unchanged) == ("succeeded", 1, 1)
+    assert not any("studentUniqueId" in url.params for url in urls)
+    assert AccessLogEntry.objects.filter(youth=youths[0], action=Action.SIS_PULLED).count() == 2
+
+
+def test_change_scan_records_are_used_only_when_they_hold_the_whole_snapshot(live_client):
+    from sis_bridge.services.blocks import STUDENT_RESOURCES, ChangeScan, reusable
+
+    youth = youth_for(42)
+    sis_nightly_sync(client=live_client)
+    link = SisLink.objects.get(youth=youth)
+    group = {
+        resource: live_client.fetch_all(resource, studentUniqueId=youth.lausd_id).records
+        for resource in STUDENT_RESOURCES
+    }
+    whole = ChangeScan(changed={youth.lausd_id}, groups={youth.lausd_id: group})
+    assert set(reusable(whole, [link])) == {link.pk}
+
+    # One unchanged transcript is not in the window: the student must be fetched.
+    short = dict(group, courseTranscripts=group["courseTranscripts"][1:])
+    assert (
+        reusable(ChangeScan(changed={youth.lausd_id}, groups={youth.lausd_id: short}), [link]) == {}
+    )
+    # Named in /deletes or /keyChanges, or last pulled with an error: fetched too.
+    keyed = ChangeScan(
+        changed={youth.lausd_id}, tracked={youth.lausd_id}, groups={youth.lausd_id: group}
+    )
+    assert reusable(keyed, [link]) == {}
+    link.last_error = "HTTP 503"
+    assert reusable(whole, [link]) == {}
