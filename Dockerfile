@@ -19,7 +19,8 @@ COPY . .
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
     python manage.py collectstatic --no-input -v 0
 
-RUN useradd --system --uid 10001 --home-dir /app reengage
+RUN useradd --system --uid 10001 --home-dir /app reengage \
+    && mkdir -p /app/exports && chown reengage /app/exports
 USER reengage
 
 EXPOSE 8000

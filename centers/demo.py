@@ -117,6 +117,9 @@ def seed_demo_staff(*, seed: int = 2026) -> int:
             user.user_permissions.set(
                 Permission.objects.filter(content_type__model__in=ADMINISTRATOR_MODELS)
             )
+        if role == Role.ANALYST:
+            # The demo analyst may take participant-level extracts.
+            user.user_permissions.add(Permission.objects.get(codename="export_participants"))
 
     rng = random.Random(seed)  # noqa: S311  (demo names, not secrets)
     supervised = {

@@ -19,4 +19,8 @@ app.conf.beat_schedule = {
         "task": "sis_bridge.tasks.sis_nightly_sync_task",
         "schedule": crontab(hour=2, minute=0),
     },
+    "expire-export-files": {
+        "task": "reports.tasks.export_expire_task",
+        "schedule": crontab(minute=5),
+    },
 }

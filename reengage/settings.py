@@ -5,6 +5,7 @@ them). With DATABASE_URL unset, `dev.py` starts an embedded PostgreSQL and sets 
 REDIS_URL unset, Celery runs tasks in-process.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -195,6 +196,11 @@ SIS_TIMEOUT_SECONDS = env.float("SIS_TIMEOUT_SECONDS", default=5.0)
 # of asking for each linked youth. That reads the records of students without consent, then
 # drops them: off unless the district's data agreement allows it.
 SIS_FULL_SYNC_PAGING = env.bool("SIS_FULL_SYNC_PAGING", default=False)
+
+# --- Participant extracts ---------------------------------------------------------------------
+# Shared by the web and worker processes (a volume in docker-compose.yml).
+EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "exports")
+EXPORT_RETENTION = datetime.timedelta(hours=env.int("EXPORT_RETENTION_HOURS", default=24))
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("youth/", include("youth.urls")),
     path("sis/", include("sis_bridge.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reports.urls")),
     # Public so the sign-in page can switch language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

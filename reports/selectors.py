@@ -1,0 +1,359 @@
+"""The grant report's numbers: every figure of reports.figures for a period and a set of centers,
+overall (each youth once across the centers), by center, and broken down by who the youth are.
+
+Three queries whatever the number of youth or centers: the overall funnel (the supervisor
+pipeline's own function, so both pages agree), every center's figures side by side, and every
+breakdown of every figure.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from centers.access import staff_access
+from centers.models import Center
+from reports.figures import FIGURES, UNDUPLICATED_RULE, FigureCount, funnel
+from youth.choices import Barrier, Race, SchoolStatus, Sex, YesNoUndisclosed
+from youth.models import Case, Youth
+
+# Age at entry: the youth's age on the intake date of their latest case at the chosen centers
+# that began on or before the end of the period (the case that brought them in). Bands as the
+# WIOA youth program reports them; anyone outside 14-24 goes in the last row.
+AGE_BANDS = [((14, 15), "14-15"), ((16, 17), "16-17"), ((18, 21), "18-21"), ((22, 24), "22-24")]
+OTHER_AGE = _("Under 14, over 24 or unknown")
+NOT_RECORDED = _("Not recorded")
+NO_BARRIER = _("No barrier recorded")
+NOT_ADDITIVE_NOTE = _(
+    "Each center counts the youth served there; overall, a youth served at two centers counts "
+    "once, so the centers can add up to more than the overall figure."
+)
+
+
+@dataclass(frozen=True)
+class CountsRow:
+    """A row of the report: a label and one count per figure, in FIGURES order."""
+
+    label: str | Promise
+    counts: list[int]
+    code: str = ""
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        """(figure code, count) pairs, for templates."""
+        return list(zip(FIGURES, self.counts, strict=True))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    code: str
+    title: Promise
+    note: Promise
+    rows: list[CountsRow]
+    additive: bool  # each youth in exactly one row, so the rows add up to the figure
+    totals: list[CountsRow] = ()  # the figure itself, under the rows that add up to it
+
+
+@dataclass(frozen=True)
+class GrantReport:
+    start: datetime.date
+    end: datetime.date
+    name: str
+    centers: list[Center]
+    overall: list[FigureCount]
+    by_center: list[CountsRow]
+    center_sums: list[int]
+    # Figures whose centers add up to more than the overall number: youth counted at two centers.
+    not_additive: list[bool]
+    breakdowns: list[Breakdown]
+
+    @property
+    def overall_counts(self) -> list[int]:
+        return [row.count for row in self.overall]
+
+    @property
+    def most(self) -> int:
+        return max(self.overall_counts, default=0)
+
+    @property
+    def most_reached_at_a_center(self) -> int:
+        return max((row.counts[0] for row in self.by_center), default=0)
+
+    @property
+    def overall_row(self) -> CountsRow:
+        return CountsRow(_("All chosen centers, each youth once"), self.overall_counts, "overall")
+
+    @property
+    def sums_row(self) -> CountsRow:
+        return CountsRow(_("Sum of the centers"), self.center_sums, "sum")
+
+    @property
+    def overall_bars(self) -> list[tuple]:
+        return [(row.figure.label, row.count) for row in self.overall]
+
+    @property
+    def center_bars(self) -> list[tuple]:
+        """Youth reached at each center, for the chart under the by-center table."""
+        return [(row.code, row.counts[0]) for row in self.by_center]
+
+    @property
+    def not_additive_labels(self) -> list:
+        return [
+            row.figure.label
+            for row, differs in zip(self.overall, self.not_additive, strict=True)
+            if differs
+        ]
+
+    @property
+    def totals(self) -> list[CountsRow]:
+        return [self.sums_row, self.overall_row]
+
+
+class AgeInYears(Func):
+    """Whole years from the second date to the first (PostgreSQL's AGE)."""
+
+    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
+    output_field = IntegerField()
+
+
+def report_centers(user) -> list[Center]:
+    """The centers whose aggregate figures the user may report on: every center for an
+    analyst, their own centers for counselors and supervisors, none for anyone else (an
+    administrator manages accounts, not case figures)."""
+    access = staff_access(user)
+    if access.is_analyst:
+        return list(Center.objects.order_by("code"))
+    if not access.readable_center_ids:
+        return []
+    return list(Center.objects.filter(pk__in=access.readable_center_ids).order_by("code"))
+
+
+def _alias(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def counts_by_center(start, end, center_ids) -> dict[int, list[int]]:
+    """Every figure at every center, each one the figure's own query for that center alone,
+    counted side by side in one statement."""
+    if not center_ids:
+        return {}
+    parts, params = [], []
+    for center_id in center_ids:
+        for figure in FIGURES.values():
+            sql, figure_params = figure.youth_ids(start, end, [center_id]).query.sql_with_params()
+            # Only Django's compiled SQL and our own codes go into the text.
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {_alias(figure.code)})")  # noqa: S608
+            params.extend(figure_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = list(cursor.fetchone())
+    width = len(FIGURES)
+    return {
+        center_id: counts[index * width : (index + 1) * width]
+        for index, center_id in enumerate(center_ids)
+    }
+
+
+def _counted_youth(start, end, center_ids):
+    """One row per youth counted in any figure: the figures they count in and what the
+    breakdowns group by."""
+    figure_ids = {
+        code: figure.youth_ids(start, end, center_ids) for code, figure in FIGURES.items()
+    }
+    latest_intake = (
+        Case.objects.filter(youth=OuterRef("pk"), center_id__in=center_ids, intake_date__lte=end)
+        .order_by("-intake_date")
+        .values("intake_date")[:1]
+    )
+    flags = {
+        f"in_{code}": ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
+        for code, ids in figure_ids.items()
+    }
+    return (
+        Youth.objects.order_by()
+        .filter(reduce(or_, (Q(pk__in=ids) for ids in figure_ids.values())))
+        .annotate(age_at_entry=AgeInYears(Subquery(latest_intake), F("birth_date")), **flags)
+        .values(
+            *flags, "sex", "hispanic_latino", "races", "barriers", "school_status", "age_at_entry"
+        )
+    )
+
+
+# Each breakdown groups the counted youth by one value; races and barriers are lists, unnested
+# so a youth counts once under each (and under "not recorded" when the list is empty).
+GROUPINGS = {
+    "sex": ("sex", ""),
+    "hispanic_latino": ("hispanic_latino", ""),
+    "race": ("race", "LEFT JOIN LATERAL unnest(counted.races) AS race ON TRUE"),
+    "barrier": ("barrier", "LEFT JOIN LATERAL unnest(counted.barriers) AS barrier ON TRUE"),
+    "school_status": ("school_status", ""),
+    "age": ("age_at_entry::text", ""),
+}
+
+
+def breakdown_counts(start, end, center_ids) -> dict[str, dict[str | None, list[int]]]:
+    """{breakdown: {value: counts per figure}} for every breakdown, in one statement."""
+    if not center_ids:
+        return {code: {} for code in GROUPINGS}
+    sql, params = _counted_youth(start, end, center_ids).query.sql_with_params()
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {_alias('in_' + code)})" for code in FIGURES)
+    selects = [
+        f"SELECT '{code}', {value}, {counts} FROM counted {join} GROUP BY {value}"  # noqa: S608
+        for code, (value, join) in GROUPINGS.items()
+    ]
+    statement = f"WITH counted AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects)
+    found: dict[str, dict] = {code: {} for code in GROUPINGS}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for code, value, *figure_counts in cursor.fetchall():
+            found[code][value] = figure_counts
+    return found
+
+
+def _choice_rows(found: dict, choices, empty_label=None) -> list[CountsRow]:
+    zero = [0] * len(FIGURES)
+    rows = [CountsRow(label, found.get(value, zero), value) for value, label in choices]
+    if empty_label is not None:
+        rows.append(CountsRow(empty_label, found.get(None, zero), "none"))
+    return rows
+
+
+def _age_rows(found: dict) -> list[CountsRow]:
+    bands = {label: [0] * len(FIGURES) for _ages, label in AGE_BANDS}
+    other = [0] * len(FIGURES)
+    for age, figure_counts in found.items():
+        label = next(
+            (label for (low, high), label in AGE_BANDS if age and low <= int(age) <= high), None
+        )
+        target = bands[label] if label else other
+        for index, count in enumerate(figure_counts):
+            target[index] += count
+    rows = [CountsRow(label, counts, label) for label, counts in bands.items()]
+    return [*rows, CountsRow(OTHER_AGE, other, "other")]
+
+
+def _breakdowns(found: dict) -> list[Breakdown]:
+    return [
+        Breakdown(
+            "age",
+            _("Age at entry"),
+            _(
+                "Age on the intake date of the youth's latest case at these centers that began "
+                "by the end of the period."
+            ),
+            _age_rows(found["age"]),
+            additive=True,
+        ),
+        Breakdown(
+            "sex", _("Sex"), _("As recorded."), _choice_rows(found["sex"], Sex.choices), True
+        ),
+        Breakdown(
+            "hispanic_latino",
+            _("Hispanic or Latino"),
+            _("Ethnicity as the youth self-identified."),
+            _choice_rows(found["hispanic_latino"], YesNoUndisclosed.choices),
+            additive=True,
+        ),
+        Breakdown(
+            "race",
+            _("Race"),
+            _(
+                "A youth of several races counts under each, so the rows add up to more than "
+                "the figure."
+            ),
+            _choice_rows(found["race"], Race.choices, NOT_RECORDED),
+            additive=False,
+        ),
+        Breakdown(
+            "barrier",
+            _("Barrier"),
+            _(
+                "A youth with several barriers counts under each, so the rows add up to more "
+                "than the figure."
+            ),
+            _choice_rows(found["barrier"], Barrier.choices, NO_BARRIER),
+            additive=False,
+        ),
+        Breakdown(
+            "school_status",
+            _("School status at entry"),
+            _("The school status recorded on the youth's record at intake."),
+            _choice_rows(found["school_status"], SchoolStatus.choices),
+            additive=True,
+        ),
+    ]
+
+
+def grant_report(*, start, end, name: str, centers: list[Center]) -> GrantReport:
+    """The whole report for the period and the centers (already limited to the user's)."""
+    center_ids = [center.pk for center in centers]
+    overall = funnel(start, end, center_ids)
+    by_center_counts = counts_by_center(start, end, center_ids)
+    by_center = [
+        CountsRow(f"{center.code} · {center.name}", by_center_counts[center.pk], center.code)
+        for center in centers
+    ]
+    sums = [sum(column) for column in zip(*(row.counts for row in by_center), strict=True)]
+    sums = sums or [0] * len(FIGURES)
+    return GrantReport(
+        start=start,
+        end=end,
+        name=name,
+        centers=centers,
+        overall=overall,
+        by_center=by_center,
+        center_sums=sums,
+        not_additive=[total != row.count for total, row in zip(sums, overall, strict=True)],
+        breakdowns=[
+            replace(breakdown, totals=[_all_youth(overall)]) if breakdown.additive else breakdown
+            for breakdown in _breakdowns(breakdown_counts(start, end, center_ids))
+        ],
+    )
+
+
+def _all_youth(overall: list[FigureCount]) -> CountsRow:
+    return CountsRow(_("All youth counted"), [row.count for row in overall], "all")
+
+
+def report_tables(report: GrantReport) -> list[tuple[str, list[str], list[list]]]:
+    """The report as (title, column headings, rows) tables, the same numbers as the page, for
+    the downloads: counts only, no youth named."""
+    labels = [str(figure.label) for figure in FIGURES.values()]
+    overall_label = str(_("All chosen centers, each youth once"))
+    by_center = [[str(row.label), *row.counts] for row in report.by_center]
+    by_center += [
+        [str(_("Sum of the centers")), *report.center_sums],
+        [overall_label, *report.overall_counts],
+    ]
+    tables = [(str(_("Figures by center")), [str(_("Center")), *labels], by_center)]
+    for breakdown in report.breakdowns:
+        rows = [[str(row.label), *row.counts] for row in breakdown.rows]
+        rows.append([overall_label, *report.overall_counts])
+        tables.append((str(breakdown.title), [str(breakdown.title), *labels], rows))
+    rules = [[str(figure.label), str(figure.rule)] for figure in FIGURES.values()]
+    tables.append((str(_("How each figure is counted")), [str(_("Figure")), str(_("Rule"))], rules))
+    return tables
+
+
+def report_heading(report: GrantReport) -> list[list[str]]:
+    """The lines naming the report's period and centers, above every download's tables."""
+    return [
+        [str(_("Period")), report.name, report.start.isoformat(), report.end.isoformat()],
+        [str(_("Centers")), ", ".join(center.code for center in report.centers)],
+        [str(UNDUPLICATED_RULE)],
+        [str(NOT_ADDITIVE_NOTE)],
+    ]
