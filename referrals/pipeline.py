@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import access_record_list
 from centers.access import staff_access
 from centers.models import Center
-from reports.figures import COUNSELOR_RULE, FIGURES, UNDUPLICATED_RULE, funnel
+from reports.figures import COUNSELOR_RULE, FIGURES, FUNNEL, UNDUPLICATED_RULE, funnel
 from youth.access import cases_visible_to, youth_visible_to
 from youth.choices import CaseStatus
 from youth.models import Case
@@ -155,7 +155,7 @@ def pipeline_page(user, chosen: PipelineFilter) -> dict:
     """Everything the pipeline page shows, in five queries."""
     now = timezone.now()
     stuck = stuck_referrals(user, chosen, now)
-    figures = funnel(chosen.start, chosen.end, chosen.center_ids, chosen.counselor_ids)
+    figures = funnel(chosen.start, chosen.end, chosen.center_ids, chosen.counselor_ids, FUNNEL)
     by_status = stuck_counts(stuck)
     return {
         "funnel": figures,
@@ -182,7 +182,7 @@ def _filter_form(request) -> PipelineFilterForm:
 
 def pipeline(request):
     form = _filter_form(request)
-    context = {"form": form, "figures": FIGURES.values()}
+    context = {"form": form, "figures": [FIGURES[code] for code in FUNNEL]}
     if form.is_valid():
         chosen = form.pipeline_filter()
         context |= pipeline_page(request.user, chosen)
@@ -199,7 +199,7 @@ def pipeline(request):
 def pipeline_list(request, figure: str):
     form = _filter_form(request)
     status = request.GET.get("status", "")
-    if figure not in FIGURES and figure not in LIST_TITLES:
+    if figure not in FUNNEL and figure not in LIST_TITLES:
         raise Http404
     if not form.is_valid() or (status and status not in STUCK_STATUSES):
         raise Http404

@@ -16,15 +16,26 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, models
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import ENROLLED_STATUSES, Referral
+from referrals.models import ENROLLED_STATUSES, WIOA_KINDS, ProgramKind, Referral, ReferralStatus
+from sis_bridge.models import AcademicTerm
 from youth.choices import CONTACT_KINDS
-from youth.models import Assessment, Case, CaseNote
+from youth.models import Assessment, Case, CaseNote, FollowUp
 
 YouthIds = QuerySet  # a `values("youth_id")` queryset of distinct youth ids
 
@@ -106,6 +117,86 @@ def enrolled_in_wioa(start, end, center_ids, counselor_ids=None) -> YouthIds:
     return _distinct_youth(referrals)
 
 
+# Diplomas and equivalents: the counselor records the diploma or equivalent by completing a
+# referral to one of these programs.
+CREDENTIAL_KINDS = frozenset({ProgramKind.SCHOOL, ProgramKind.EQUIVALENCY})
+# A referral that ended: the youth finished the program or left it.
+ENDED_STATUSES = frozenset({ReferralStatus.COMPLETED, ReferralStatus.EXITED})
+# Ed-Fi term names (sis_bridge): a fall term ends on January 31 and a spring term on June 30 of
+# the school year (Ed-Fi school year 2026 is 2025-26).
+FALL_TERMS = ("Fall Semester", "First Semester")
+SPRING_TERMS = ("Spring Semester", "Second Semester")
+
+
+class MakeDate(Func):
+    function = "make_date"
+    output_field = DateField()
+
+
+def credential_attained(start, end, center_ids, counselor_ids=None) -> YouthIds:
+    first, after = _day_bounds(start, end)
+    referrals = Referral.objects.filter(
+        _case_scope("case__", center_ids, counselor_ids),
+        program__kind__in=CREDENTIAL_KINDS,
+        status=ReferralStatus.COMPLETED,
+        status_changed_at__gte=first,
+        status_changed_at__lt=after,
+    )
+    return _distinct_youth(referrals)
+
+
+def skill_gain_transcript(start, end, center_ids, counselor_ids=None) -> YouthIds:
+    participant = Referral.objects.filter(
+        _case_scope("case__", center_ids, counselor_ids),
+        youth=OuterRef("youth_id"),
+        program__kind__in=WIOA_KINDS,
+        status__in=ENROLLED_STATUSES,
+        enrolled_on__lte=end,
+    )
+    term_end = models.Case(
+        When(term__in=FALL_TERMS, then=MakeDate(F("school_year"), Value(1), Value(31))),
+        When(term__in=SPRING_TERMS, then=MakeDate(F("school_year"), Value(6), Value(30))),
+        output_field=DateField(),
+    )
+    terms = (
+        AcademicTerm.objects.alias(term_end=term_end)
+        .filter(term_end__range=(start, end), earned_credits__gt=0)
+        .filter(Exists(participant))
+    )
+    return _distinct_youth(terms)
+
+
+def _wioa_ends(start, end, center_ids, counselor_ids) -> QuerySet[Referral]:
+    first, after = _day_bounds(start, end)
+    return Referral.objects.filter(
+        _case_scope("case__", center_ids, counselor_ids),
+        program__kind__in=WIOA_KINDS,
+        status__in=ENDED_STATUSES,
+        status_changed_at__gte=first,
+        status_changed_at__lt=after,
+    )
+
+
+def exited(start, end, center_ids, counselor_ids=None) -> YouthIds:
+    return _distinct_youth(_wioa_ends(start, end, center_ids, counselor_ids))
+
+
+def follow_up_done(start, end, center_ids, counselor_ids=None) -> YouthIds:
+    first, after = _day_bounds(start, end)
+    wioa_exit = Referral.objects.filter(
+        case=OuterRef("case_id"),
+        program__kind__in=WIOA_KINDS,
+        status__in=ENDED_STATUSES,
+        status_changed_at__lte=OuterRef("done_at"),
+    )
+    follow_ups = FollowUp.objects.filter(
+        _case_scope("case__", center_ids, counselor_ids),
+        done_at__gte=first,
+        done_at__lt=after,
+    ).filter(Exists(wioa_exit))
+    return _distinct_youth(follow_ups.annotate(youth_id=F("case__youth_id")))
+
+
 @dataclass(frozen=True)
 class Figure:
     code: str
@@ -177,8 +268,64 @@ FIGURES: dict[str, Figure] = {
             _("Youth enrolled in the period, as above, in a WIOA youth program or service."),
             enrolled_in_wioa,
         ),
+        Figure(
+            "credential_attained",
+            _("Diplomas and equivalents attained"),
+            _(
+                "Youth with a referral from a case at the centers to a high-school completion "
+                "or high-school equivalency program that was marked completed in the period "
+                "(the date of the change, Los Angeles time). The counselor records the diploma "
+                "or equivalent by marking such a referral completed."
+            ),
+            credential_attained,
+        ),
+        Figure(
+            "skill_gain_transcript",
+            _("Measurable skill gain: transcript"),
+            _(
+                "WIOA participants (a referral from a case at the centers to a WIOA youth "
+                "program or service with enrollment on or before the end of the period) with a "
+                "school term ending in the period in which they earned more than zero credits "
+                "(PIRL 1808, secondary transcript). A fall semester ends on January 31 and a "
+                "spring semester on June 30 of the school year (school year 2026 is 2025-26)."
+            ),
+            skill_gain_transcript,
+        ),
+        Figure(
+            "exited",
+            _("Exited WIOA youth services"),
+            _(
+                "Youth with a referral from a case at the centers to a WIOA youth program or "
+                "service that was marked completed or exited in the period (the date of the "
+                "change, Los Angeles time)."
+            ),
+            exited,
+        ),
+        Figure(
+            "follow_up_done",
+            _("WIOA follow-up contacts"),
+            _(
+                "Youth with a follow-up on a case at the centers marked done in the period "
+                "(Los Angeles date), when that case has a referral to a WIOA youth program or "
+                "service that had been marked completed or exited by the time the follow-up "
+                "was done."
+            ),
+            follow_up_done,
+        ),
     )
 }
+# The supervisor pipeline's funnel: the first seven figures, in order.
+FUNNEL = (
+    "reached",
+    "intake",
+    "assessed",
+    "referred",
+    "enrolled",
+    "returned_to_school",
+    "enrolled_in_wioa",
+)
+# The WIOA youth outcomes after the funnel, shown in a table of their own by center.
+WIOA_OUTCOMES = ("credential_attained", "skill_gain_transcript", "exited", "follow_up_done")
 COUNSELOR_RULE = _("When counselors are chosen, only cases now assigned to them count.")
 UNDUPLICATED_RULE = _("Each youth counts once in a figure, however many cases or events.")
 
@@ -199,10 +346,13 @@ def funnel(
     end: datetime.date,
     center_ids: Collection[int],
     counselor_ids: Collection[int] | None = None,
+    codes: Iterable[str] | None = None,
 ) -> list[FigureCount]:
-    """Every figure's count, in one query: each definition's own SQL, counted side by side."""
+    """The figures' counts (every figure, or those of `codes`, which start with "reached"), in
+    one query: each definition's own SQL, counted side by side."""
+    figures = [FIGURES[code] for code in codes] if codes is not None else list(FIGURES.values())
     parts, params = [], []
-    for figure in FIGURES.values():
+    for figure in figures:
         youth_ids = figure.youth_ids(start, end, center_ids, counselor_ids)
         try:
             sql, figure_params = youth_ids.query.sql_with_params()
@@ -219,5 +369,5 @@ def funnel(
     reached_count = counts[0]
     return [
         FigureCount(figure, count, count / reached_count if reached_count else None)
-        for figure, count in zip(FIGURES.values(), counts, strict=True)
+        for figure, count in zip(figures, counts, strict=True)
     ]

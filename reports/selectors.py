@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.access import staff_access
 from centers.models import Center
-from reports.figures import FIGURES, UNDUPLICATED_RULE, FigureCount, funnel
+from reports.figures import FIGURES, FUNNEL, UNDUPLICATED_RULE, WIOA_OUTCOMES, FigureCount, funnel
 from youth.choices import Barrier, Race, SchoolStatus, Sex, YesNoUndisclosed
 from youth.models import Case, Youth
 
@@ -46,16 +46,39 @@ NOT_ADDITIVE_NOTE = _(
 
 @dataclass(frozen=True)
 class CountsRow:
-    """A row of the report: a label and one count per figure, in FIGURES order."""
+    """A row of the report: a label and one count per figure, in FIGURES order (or in the
+    order of `codes`, for a row of some of the figures)."""
 
     label: str | Promise
     counts: list[int]
     code: str = ""
+    codes: tuple[str, ...] = tuple(FIGURES)
 
     @property
     def cells(self) -> list[tuple[str, int]]:
         """(figure code, count) pairs, for templates."""
-        return list(zip(FIGURES, self.counts, strict=True))
+        return list(zip(self.codes, self.counts, strict=True))
+
+    def only(self, codes: tuple[str, ...]) -> "CountsRow":
+        """The same row with the counts of these figures only."""
+        found = dict(self.cells)
+        return CountsRow(self.label, [found[code] for code in codes], self.code, codes)
+
+
+@dataclass(frozen=True)
+class CenterTable:
+    """Some of the figures at each center: the funnel, then the WIOA youth outcomes."""
+
+    code: str
+    title: Promise
+    caption: Promise
+    codes: tuple[str, ...]
+    rows: list[CountsRow]
+    totals: list[CountsRow]
+
+    @property
+    def figures(self) -> list:
+        return [FIGURES[code] for code in self.codes]
 
 
 @dataclass(frozen=True)
@@ -121,6 +144,29 @@ class GrantReport:
     @property
     def totals(self) -> list[CountsRow]:
         return [self.sums_row, self.overall_row]
+
+    @property
+    def center_tables(self) -> list[CenterTable]:
+        """The by-center figures in two tables: the funnel, then the WIOA youth outcomes."""
+        return [
+            CenterTable(
+                code,
+                title,
+                caption,
+                codes,
+                [row.only(codes) for row in self.by_center],
+                [row.only(codes) for row in self.totals],
+            )
+            for code, title, caption, codes in (
+                ("by-center", _("Figures by center"), _("Youth at each center"), FUNNEL),
+                (
+                    "by-center-outcomes",
+                    _("WIOA outcomes by center"),
+                    _("WIOA youth outcomes at each center"),
+                    WIOA_OUTCOMES,
+                ),
+            )
+        ]
 
 
 class AgeInYears(Func):
@@ -334,12 +380,11 @@ def report_tables(report: GrantReport) -> list[tuple[str, list[str], list[list]]
     the downloads: counts only, no youth named."""
     labels = [str(figure.label) for figure in FIGURES.values()]
     overall_label = str(_("All chosen centers, each youth once"))
-    by_center = [[str(row.label), *row.counts] for row in report.by_center]
-    by_center += [
-        [str(_("Sum of the centers")), *report.center_sums],
-        [overall_label, *report.overall_counts],
-    ]
-    tables = [(str(_("Figures by center")), [str(_("Center")), *labels], by_center)]
+    tables = []
+    for table in report.center_tables:
+        rows = [[str(row.label), *row.counts] for row in [*table.rows, *table.totals]]
+        header = [str(_("Center")), *(str(figure.label) for figure in table.figures)]
+        tables.append((str(table.title), header, rows))
     for breakdown in report.breakdowns:
         rows = [[str(row.label), *row.counts] for row in breakdown.rows]
         rows.append([overall_label, *report.overall_counts])

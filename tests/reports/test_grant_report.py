@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from centers.models import Center
 from referrals.models import ProgramKind, ReferralStatus
 from reports.forms import program_year_bounds
+from sis_bridge.models import AcademicTerm
 from tests.centers.factories import UserFactory
 from tests.referrals.factories import ProgramFactory, ReferralFactory
-from tests.youth.factories import CaseFactory, CaseNoteFactory, YouthFactory
+from tests.youth.factories import CaseFactory, CaseNoteFactory, FollowUpFactory, YouthFactory
 from youth.choices import CaseStatus, ClosedReason, NoteKind, Pathway, Race
 from youth.models import Assessment
 
@@ -32,7 +33,12 @@ FIGURE_CODES = [
     "enrolled",
     "returned_to_school",
     "enrolled_in_wioa",
+    "credential_attained",
+    "skill_gain_transcript",
+    "exited",
+    "follow_up_done",
 ]
+NONE_NEW = [0, 0, 0, 0]  # the served youth have no diploma, transcript, exit or follow-up
 
 
 def day(month: int, date: int) -> datetime.date:
@@ -144,20 +150,84 @@ def test_each_figure_counts_by_center_and_once_overall(client_for, analyst, serv
     assert (report.start, report.end) == (START, END)
     assert by_center(report) == {
         # moved: the referral they enrolled through was sent from BOYLE too
-        "BOYLE": dict(zip(FIGURE_CODES, [1, 1, 1, 1, 1, 1, 0], strict=True)),
-        "CRENS": dict(zip(FIGURE_CODES, [1, 1, 0, 1, 1, 0, 1], strict=True)),
+        "BOYLE": dict(zip(FIGURE_CODES, [1, 1, 1, 1, 1, 1, 0, *NONE_NEW], strict=True)),
+        "CRENS": dict(zip(FIGURE_CODES, [1, 1, 0, 1, 1, 0, 1, *NONE_NEW], strict=True)),
         # twice (once, though two intakes), late (not enrolled), moved (intake, referral)
-        "EAST": dict(zip(FIGURE_CODES, [3, 3, 0, 2, 0, 0, 0], strict=True)),
+        "EAST": dict(zip(FIGURE_CODES, [3, 3, 0, 2, 0, 0, 0, *NONE_NEW], strict=True)),
     }
     # late's referral was sent in June, inside the period; its enrollment in July is not.
-    assert overall(report) == dict(zip(FIGURE_CODES, [4, 4, 1, 3, 2, 1, 1], strict=True))
+    assert overall(report) == dict(zip(FIGURE_CODES, [4, 4, 1, 3, 2, 1, 1, *NONE_NEW], strict=True))
     assert dict(zip(FIGURE_CODES, report.center_sums, strict=True)) == dict(
-        zip(FIGURE_CODES, [5, 5, 1, 4, 2, 1, 1], strict=True)
+        zip(FIGURE_CODES, [5, 5, 1, 4, 2, 1, 1, *NONE_NEW], strict=True)
     )
     # Only where the moved youth counts at both centers is the overall not the sum.
     assert dict(zip(FIGURE_CODES, report.not_additive, strict=True)) == {
         code: code in ("reached", "intake", "referred") for code in FIGURE_CODES
     }
+
+
+def test_the_wioa_outcome_figures_show_on_the_page_with_their_rules(client_for, analyst, centers):
+    east, crens = centers["EAST"], centers["CRENS"]
+    # At EAST a youth enrolled in WIOA in August, earned credits in the fall semester (ends on
+    # 31 January 2025), exited in March and had a follow-up done in May; another youth finished
+    # a HiSET program. At CRENS a youth's WIOA referral completed after the period ended.
+    wioa = CaseFactory(center=east, intake_date=day(7, 15))
+    ReferralFactory(
+        case=wioa,
+        program=ProgramFactory(kind=ProgramKind.WIOA),
+        status=ReferralStatus.EXITED,
+        sent_at=at_noon(day(8, 1)),
+        enrolled_on=day(8, 10),
+        status_changed_at=at_noon(day(3, 1)),
+        status_reason="Moved away",
+    )
+    AcademicTerm.objects.create(
+        youth=wioa.youth,
+        sis_id="term-1",
+        school_id=1001,
+        school_year=2025,
+        term="Fall Semester",
+        earned_credits=10.0,
+        lausd_credits_earned=10.0,
+    )
+    FollowUpFactory(case=wioa, due_on=day(5, 1), done_at=at_noon(day(5, 2)), done_by=wioa.counselor)
+    hiset = CaseFactory(center=east, intake_date=day(7, 15))
+    ReferralFactory(
+        case=hiset,
+        program=ProgramFactory(kind=ProgramKind.EQUIVALENCY),
+        status=ReferralStatus.COMPLETED,
+        sent_at=at_noon(day(8, 1)),
+        enrolled_on=day(8, 10),
+        status_changed_at=at_noon(day(4, 1)),
+    )
+    later = CaseFactory(center=crens, intake_date=day(7, 15))
+    ReferralFactory(
+        case=later,
+        program=ProgramFactory(kind=ProgramKind.WIOA),
+        status=ReferralStatus.COMPLETED,
+        sent_at=at_noon(day(8, 1)),
+        enrolled_on=day(8, 10),
+        status_changed_at=at_noon(END + datetime.timedelta(days=1)),
+    )
+    response = report_for(client_for(analyst), centers=ids("EAST", "CRENS"))
+    report = response.context["report"]
+
+    assert overall(report) == dict(
+        zip(FIGURE_CODES, [3, 3, 0, 3, 3, 0, 2, 1, 1, 1, 1], strict=True)
+    )
+    assert by_center(report)["CRENS"]["exited"] == 0
+    assert by_center(report)["EAST"]["follow_up_done"] == 1
+    sex_total = breakdown(report, "sex").totals[0]
+    assert counts(sex_total) == overall(report)
+    for code in FIGURE_CODES[7:]:
+        assert f'data-figure="{code}">1</td>' in response.text
+    outcomes = response.text.split('id="by-center-outcomes"')[1].split("</table>")[0]
+    assert 'data-row="EAST"' in outcomes and 'data-figure="reached"' not in outcomes
+    assert outcomes.count('data-figure="follow_up_done"') == 4  # EAST, CRENS, sum, overall
+    funnel_table = response.text.split('id="by-center"')[1].split("</table>")[0]
+    assert 'data-figure="exited"' not in funnel_table
+    assert "The counselor records the diploma or equivalent" in response.text
+    assert "(PIRL 1808, secondary transcript)" in response.text
 
 
 def test_the_page_says_where_the_centers_do_not_add_up(client_for, analyst, served):
@@ -176,15 +246,15 @@ def test_the_overall_figures_are_the_pipelines_for_the_same_period_and_centers(
     pipeline = client.get(
         reverse("referrals:pipeline"), {"start": START.isoformat(), "end": END.isoformat()}
     )
-    assert [row.count for row in pipeline.context["funnel"]] == report.overall_counts
-    assert report.overall_counts == [3, 3, 1, 2, 1, 1, 0]
+    assert [row.count for row in pipeline.context["funnel"]] == report.overall_counts[:7]
+    assert report.overall_counts == [3, 3, 1, 2, 1, 1, 0, *NONE_NEW]
 
 
 def test_a_quarter_counts_only_its_three_months(client_for, analyst, served):
     report = report_for(client_for(analyst), quarter="2").context["report"]
     assert (report.start, report.end) == (day(10, 1), day(12, 31))
     # twice's second intake (1 October); moved's BOYLE intake, assessment, referral, enrollment.
-    assert overall(report) == dict(zip(FIGURE_CODES, [2, 2, 1, 1, 1, 1, 0], strict=True))
+    assert overall(report) == dict(zip(FIGURE_CODES, [2, 2, 1, 1, 1, 1, 0, *NONE_NEW], strict=True))
 
 
 def test_program_years_and_quarters_run_july_to_june():
@@ -379,6 +449,18 @@ def test_the_csv_has_a_bom_the_period_the_centers_and_the_pages_numbers(
     assert table["EAST · Para Los Niños"] == ["3", "3", "0", "2", "0", "0", "0"]
     assert table["Sum of the centers"] == ["5", "5", "1", "4", "2", "1", "1"]
     assert table["All chosen centers, each youth once"] == ["4", "4", "1", "3", "2", "1", "1"]
+    outcomes = rows.index(["WIOA outcomes by center"]) + 1
+    assert rows[outcomes] == [
+        "Center",
+        "Diplomas and equivalents attained",
+        "Measurable skill gain: transcript",
+        "Exited WIOA youth services",
+        "WIOA follow-up contacts",
+    ]
+    table = {row[0]: row[1:] for row in rows[outcomes + 1 : outcomes + 6]}
+    assert table["All chosen centers, each youth once"] == ["0", "0", "0", "0"]
+    sex = rows.index(["Sex"]) + 1
+    assert len(rows[sex]) == 1 + len(FIGURE_CODES)  # the breakdowns show every figure
     # Counts only: nobody is named.
     for youth in served.values():
         assert youth.legal_last_name not in text
@@ -395,6 +477,7 @@ def test_the_xlsx_opens_with_a_sheet_per_table_and_the_pages_numbers(client_for,
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == [
         "Figures by center",
+        "WIOA outcomes by center",
         "Age at entry",
         "Sex",
         "Hispanic or Latino",
@@ -409,7 +492,11 @@ def test_the_xlsx_opens_with_a_sheet_per_table_and_the_pages_numbers(client_for,
     assert rows[2][0] == "Centers" and rows[2][1] == "BOYLE, CRENS, EAST"
     last = rows[-1]
     assert last[0] == "All chosen centers, each youth once"
-    assert last[1:] == page.overall_counts
+    assert last[1:] == page.overall_counts[:7]  # the funnel; the WIOA outcomes next
+    outcomes = [
+        list(row) for row in workbook["WIOA outcomes by center"].iter_rows(values_only=True)
+    ]
+    assert outcomes[-1] == ["All chosen centers, each youth once", *page.overall_counts[7:]]
     sex = [list(row) for row in workbook["Sex"].iter_rows(values_only=True)]
     assert sex[-1][1:] == page.overall_counts
 
@@ -428,7 +515,7 @@ def test_the_chart_draws_the_tables_numbers(client_for, analyst, served):
     chart = html.split('<svg class="report-chart"')[1].split("</svg>\n</svg>")[0]
     # Youth reached (4) is the longest bar; the rest are shares of it.
     widths = [part.split("%")[0] for part in chart.split('<rect x="0" y="0" width="')[1:]]
-    assert widths == ["100", "100", "25", "75", "50", "25", "25"]
+    assert widths == ["100", "100", "25", "75", "50", "25", "25", "0", "0", "0", "0"]
 
 
 def test_the_report_issues_a_fixed_number_of_queries(
