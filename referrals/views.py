@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sis_bridge.access import visible_credit_summary
 from youth.access import get_youth_for_user
 
 from . import services
+from .access import get_referral_for_user
 from .forms import ReferralForm, ReferralMoveForm
 from .matching import options_for
-from .models import Program, Referral, ReferralStatus
+from .models import Program, ReferralStatus
 
 MOVES = {
     ReferralStatus.SENT: lambda request, referral, form: services.referral_send(
@@ -42,18 +44,12 @@ MOVES = {
 }
 
 
-def _credits_for(request, youth) -> float | None:
-    from sis_bridge.views import panel_context
-
-    summary = panel_context(youth, request.user)["credits"]
-    return summary.earned if summary else None
-
-
 def referral_new(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
     case = youth.cases.select_related("center").get(status="open")
     programs = Program.objects.active().prefetch_related("centers").order_by("kind", "name")
-    credits = _credits_for(request, youth)
+    summary = visible_credit_summary(request.user, youth)
+    credits = summary.earned if summary else None
     options = options_for(age=youth.age, credits=credits, center=case.center, programs=programs)
     form = ReferralForm(request.POST or None, programs=programs)
     if request.method == "POST" and form.is_valid():
@@ -83,11 +79,8 @@ def referral_new(request, pk: int):
 
 @require_POST
 def referral_move(request, referral_pk: int):
-    referral = get_object_or_404(Referral.objects.only("youth_id"), pk=referral_pk)
-    youth = get_youth_for_user(request.user, referral.youth_id, write=True)
-    referral = get_object_or_404(
-        Referral.objects.select_related("program", "case"), pk=referral_pk, youth=youth
-    )
+    referral = get_referral_for_user(request.user, referral_pk, write=True)
+    youth = referral.youth
     form = ReferralMoveForm(request.POST)
     enrolling = form.is_valid() and form.cleaned_data["to"] == ReferralStatus.ENROLLED
     if enrolling and not form.cleaned_data["enrolled_on"]:

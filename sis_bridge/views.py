@@ -16,6 +16,7 @@ from centers.access import staff_access
 from youth.access import can_change, get_youth_for_user, youth_visible_to
 from youth.services import education_records_allowed
 
+from .access import check_reads_district_records, reads_district_records
 from .client import SisError
 from .models import QuarantinedRecord, SyncKind, SyncRun
 from .selectors import credit_summary_for, sis_status_for
@@ -25,17 +26,6 @@ from .tasks import sis_student_pull_task
 RUNS_SHOWN = 50
 # How long the page keeps asking after a refresh was requested, in seconds.
 WAIT_FOR_REFRESH = 120
-
-
-def reads_district_records(user, youth) -> bool:
-    """LAUSD staff at the center of the youth's open case may read the district's records."""
-    district = staff_access(user).district_center_ids
-    return youth.cases.filter(status="open", center_id__in=district).exists()
-
-
-def _check_reads_district_records(user, youth) -> None:
-    if not reads_district_records(user, youth):
-        raise PermissionDenied
 
 
 def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
@@ -86,7 +76,7 @@ def panel(request, pk: int):
 @require_POST
 def refresh(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
-    _check_reads_district_records(request.user, youth)
+    check_reads_district_records(request.user, youth)
     requested_at = None
     if not education_records_allowed(youth):
         messages.error(request, _("No consent covering school records is in force."))
@@ -105,7 +95,7 @@ def refresh(request, pk: int):
 def find(request, pk: int):
     """Searching the SIS is a disclosure: a POST, by LAUSD staff, logged by the service."""
     youth = get_youth_for_user(request.user, pk, write=True)
-    _check_reads_district_records(request.user, youth)
+    check_reads_district_records(request.user, youth)
     candidates, problem = [], ""
     try:
         candidates = sis_find_candidates(youth=youth, user=request.user)
@@ -125,7 +115,7 @@ def find(request, pk: int):
 @require_POST
 def link(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
-    _check_reads_district_records(request.user, youth)
+    check_reads_district_records(request.user, youth)
     try:
         sis_link_confirm(
             youth=youth, user=request.user, student_unique_id=request.POST.get("student", "")

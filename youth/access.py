@@ -63,3 +63,33 @@ def get_returning_youth(user, pk: int) -> Youth:
     if youth is None:
         raise Http404
     return youth
+
+
+def get_transfer_to_decide(user, pk: int):
+    """A waiting transfer to one of the user's centers. The receiving center sees only what it
+    needs to decide (name, reason) before it accepts: 404 for anyone else, 403 for read-only."""
+    from .choices import TransferStatus
+    from .models import Transfer
+
+    transfer = (
+        Transfer.objects.select_related("case__youth", "from_center", "to_center")
+        .filter(pk=pk, status=TransferStatus.REQUESTED)
+        .first()
+    )
+    access = staff_access(user)
+    if transfer is None or transfer.to_center_id not in access.readable_center_ids:
+        raise Http404
+    if transfer.to_center_id not in access.writable_center_ids:
+        raise PermissionDenied
+    return transfer
+
+
+def get_merge_for_user(user, pk: int):
+    """A merge whose surviving record the user may see (the undo itself checks supervision)."""
+    from .models import YouthMerge
+
+    merge = YouthMerge.objects.filter(pk=pk).first()
+    if merge is None:
+        raise Http404
+    get_youth_for_user(user, merge.survivor_id)
+    return merge

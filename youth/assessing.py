@@ -7,12 +7,10 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import access_record
-from centers.access import staff_access
 
 from .basic_skills import Band, basic_skills_deficient, nrs_level
 from .eligibility import EligibilityFacts, determine
 from .models import Assessment, Case, ScaleScoreBand, SkillsTestScore, Youth
-from .services import education_records_allowed
 
 
 def current_bands() -> list[Band]:
@@ -26,13 +24,9 @@ def current_bands() -> list[Band]:
 def credit_snapshot(youth: Youth, case: Case, user, on: datetime.date) -> dict | None:
     """The credit summary as of `on`, as plain data kept with the assessment, when the user
     may read district records (LAUSD staff at the case's center, with consent)."""
-    if case.center_id not in staff_access(user).district_center_ids:
-        return None
-    if not education_records_allowed(youth, on):
-        return None
-    from sis_bridge.selectors import credit_summary_for
+    from sis_bridge.access import visible_credit_summary
 
-    summary = credit_summary_for(youth, as_of=on)
+    summary = visible_credit_summary(user, youth, on)
     if summary is None:
         return None
     return {

@@ -3,6 +3,7 @@ process over HTTP shared by the session."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -64,20 +65,20 @@ LIVE_STUDENTS = 300
 LIVE_CLIENT = ("reengage", "adapter-secret")
 
 
-@pytest.fixture(scope="session")
-def live_sis() -> Iterator[str]:
-    """Base URL of a mock SIS process shared by the session; tests clear its faults."""
+@contextlib.contextmanager
+def running_mock(*, seed: int, students: int, client: tuple[str, str]) -> Iterator[str]:
+    """A mock SIS process on a free port, stopped afterwards; yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
         **os.environ,
-        "MOCK_SIS_STUDENTS": str(LIVE_STUDENTS),
-        "SIS_CLIENT_ID": LIVE_CLIENT[0],
-        "SIS_CLIENT_SECRET": LIVE_CLIENT[1],
+        "MOCK_SIS_STUDENTS": str(students),
+        "SIS_CLIENT_ID": client[0],
+        "SIS_CLIENT_SECRET": client[1],
     }
     command = [sys.executable, "-m", "sis_bridge.mock", "--port", str(port)]
-    command += ["--seed", str(LIVE_SEED), "--log-level", "warning"]
+    command += ["--seed", str(seed), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[2], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -94,6 +95,13 @@ def live_sis() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_sis() -> Iterator[str]:
+    """Base URL of a mock SIS process shared by the session; tests clear its faults."""
+    with running_mock(seed=LIVE_SEED, students=LIVE_STUDENTS, client=LIVE_CLIENT) as base:
+        yield base
 
 
 class LiveControls:

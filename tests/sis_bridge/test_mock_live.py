@@ -2,60 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from .conftest import running_mock
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "MOCK_SIS_STUDENTS": "500", "SIS_CLIENT_SECRET": "live-secret"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sis_bridge.mock",
-            "--port",
-            str(port),
-            "--seed",
-            "7",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                httpx.get(f"{base}/_mock/health", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
+    with running_mock(seed=7, students=500, client=("reengage", "live-secret")) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sis_bridge.views import panel_context
+from sis_bridge.access import visible_credit_summary
 
 from ..access import get_youth_for_user
 from ..assessing import assessment_record
@@ -12,7 +12,7 @@ from ..forms import AssessmentForm, SkillsScoreFormSet
 def assess(request, pk: int):
     youth = get_youth_for_user(request.user, pk, write=True)
     case = youth.cases.get(status="open")
-    credits = panel_context(youth, request.user)["credits"]
+    credits = visible_credit_summary(request.user, youth)
     plan_areas = [
         {"code": area.code, "label": str(area.label), "needed": area.needed}
         for area in (credits.areas if credits else [])

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +14,13 @@ from centers.access import staff_access
 from centers.models import Center
 
 from .. import merges, selectors, services
-from ..access import check_can_supervise, get_youth_for_user, youth_visible_to
+from ..access import (
+    check_can_supervise,
+    get_merge_for_user,
+    get_transfer_to_decide,
+    get_youth_for_user,
+    youth_visible_to,
+)
 from ..choices import TransferStatus
 from ..forms import (
     CaseloadReassignForm,
@@ -66,15 +71,7 @@ def transfers(request):
 def transfer_decide(request, transfer_pk: int):
     """The receiving center sees only what it needs to decide: the youth's name and the
     reason. The record opens to it once it accepts."""
-    transfer = get_object_or_404(
-        Transfer.objects.select_related("case__youth", "from_center", "to_center"),
-        pk=transfer_pk,
-        status=TransferStatus.REQUESTED,
-    )
-    if transfer.to_center_id not in staff_access(request.user).readable_center_ids:
-        raise Http404
-    if transfer.to_center_id not in staff_access(request.user).writable_center_ids:
-        raise PermissionDenied
+    transfer = get_transfer_to_decide(request.user, transfer_pk)
     form = TransferDecisionForm(
         request.POST or None, counselors=selectors.staff_at([transfer.to_center_id])
     )
@@ -205,8 +202,7 @@ def merge(request):
 
 @require_POST
 def merge_undo(request, merge_pk: int):
-    merge_record = get_object_or_404(YouthMerge, pk=merge_pk)
-    get_youth_for_user(request.user, merge_record.survivor_id)
+    merge_record = get_merge_for_user(request.user, merge_pk)
     try:
         merges.youth_merge_undo(request=request, merge=merge_record)
     except ValidationError as error:
