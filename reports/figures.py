@@ -48,9 +48,16 @@ def _case_scope(prefix: str, center_ids: Iterable[int], counselor_ids: Iterable[
     return scope
 
 
-def _distinct_youth(queryset: QuerySet) -> YouthIds:
+def _distinct_youth(
+    queryset: QuerySet, by_center: bool, center: str = "case__center_id"
+) -> YouthIds:
+    """The distinct youth ids of the rows or, `by_center`, the distinct (youth id, center id)
+    pairs, the center (`at_center`) being that of the case the row belongs to."""
     # order_by() drops the model's default ordering, which would otherwise join the DISTINCT.
-    return queryset.order_by().values("youth_id").distinct()
+    queryset = queryset.order_by()
+    if by_center:
+        return queryset.values("youth_id", at_center=F(center)).distinct()
+    return queryset.values("youth_id").distinct()
 
 
 def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
@@ -62,36 +69,36 @@ def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.date
     return first, after.replace(tzinfo=zone)
 
 
-def reached(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def reached(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     contact = CaseNote.objects.filter(
         case=OuterRef("pk"), kind__in=CONTACT_KINDS, contact_on__range=(start, end)
     )
     cases = Case.objects.filter(_case_scope("", center_ids, counselor_ids)).filter(
         Q(intake_date__range=(start, end)) | Exists(contact)
     )
-    return _distinct_youth(cases)
+    return _distinct_youth(cases, by_center, center="center_id")
 
 
-def intake(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def intake(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     cases = Case.objects.filter(
         _case_scope("", center_ids, counselor_ids), intake_date__range=(start, end)
     )
-    return _distinct_youth(cases)
+    return _distinct_youth(cases, by_center, center="center_id")
 
 
-def assessed(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def assessed(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     assessments = Assessment.objects.filter(
         _case_scope("case__", center_ids, counselor_ids), assessed_on__range=(start, end)
     )
-    return _distinct_youth(assessments)
+    return _distinct_youth(assessments, by_center)
 
 
-def referred(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def referred(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     first, after = _day_bounds(start, end)
     referrals = Referral.objects.filter(
         _case_scope("case__", center_ids, counselor_ids), sent_at__gte=first, sent_at__lt=after
     )
-    return _distinct_youth(referrals)
+    return _distinct_youth(referrals, by_center)
 
 
 def _enrollments(start, end, center_ids, counselor_ids) -> QuerySet[Referral]:
@@ -103,18 +110,18 @@ def _enrollments(start, end, center_ids, counselor_ids) -> QuerySet[Referral]:
     )
 
 
-def enrolled(start, end, center_ids, counselor_ids=None) -> YouthIds:
-    return _distinct_youth(_enrollments(start, end, center_ids, counselor_ids))
+def enrolled(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
+    return _distinct_youth(_enrollments(start, end, center_ids, counselor_ids), by_center)
 
 
-def returned_to_school(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def returned_to_school(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     referrals = _enrollments(start, end, center_ids, counselor_ids).returned_to_school()
-    return _distinct_youth(referrals)
+    return _distinct_youth(referrals, by_center)
 
 
-def enrolled_in_wioa(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def enrolled_in_wioa(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     referrals = _enrollments(start, end, center_ids, counselor_ids).enrolled_in_wioa()
-    return _distinct_youth(referrals)
+    return _distinct_youth(referrals, by_center)
 
 
 # Diplomas and equivalents: the counselor records the diploma or equivalent by completing a
@@ -133,7 +140,7 @@ class MakeDate(Func):
     output_field = DateField()
 
 
-def credential_attained(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def credential_attained(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     first, after = _day_bounds(start, end)
     referrals = Referral.objects.filter(
         _case_scope("case__", center_ids, counselor_ids),
@@ -142,28 +149,28 @@ def credential_attained(start, end, center_ids, counselor_ids=None) -> YouthIds:
         status_changed_at__gte=first,
         status_changed_at__lt=after,
     )
-    return _distinct_youth(referrals)
+    return _distinct_youth(referrals, by_center)
 
 
-def skill_gain_transcript(start, end, center_ids, counselor_ids=None) -> YouthIds:
-    participant = Referral.objects.filter(
-        _case_scope("case__", center_ids, counselor_ids),
-        youth=OuterRef("youth_id"),
-        program__kind__in=WIOA_KINDS,
-        status__in=ENROLLED_STATUSES,
-        enrolled_on__lte=end,
-    )
+def skill_gain_transcript(
+    start, end, center_ids, counselor_ids=None, *, by_center=False
+) -> YouthIds:
     term_end = models.Case(
         When(term__in=FALL_TERMS, then=MakeDate(F("school_year"), Value(1), Value(31))),
         When(term__in=SPRING_TERMS, then=MakeDate(F("school_year"), Value(6), Value(30))),
         output_field=DateField(),
     )
-    terms = (
-        AcademicTerm.objects.alias(term_end=term_end)
-        .filter(term_end__range=(start, end), earned_credits__gt=0)
-        .filter(Exists(participant))
+    terms_with_credits = AcademicTerm.objects.alias(term_end=term_end).filter(
+        youth=OuterRef("youth_id"), term_end__range=(start, end), earned_credits__gt=0
     )
-    return _distinct_youth(terms)
+    # The participant's WIOA referrals, with a term of earned credits ending in the period.
+    participations = Referral.objects.filter(
+        _case_scope("case__", center_ids, counselor_ids),
+        program__kind__in=WIOA_KINDS,
+        status__in=ENROLLED_STATUSES,
+        enrolled_on__lte=end,
+    ).filter(Exists(terms_with_credits))
+    return _distinct_youth(participations, by_center)
 
 
 def _wioa_ends(start, end, center_ids, counselor_ids) -> QuerySet[Referral]:
@@ -177,11 +184,11 @@ def _wioa_ends(start, end, center_ids, counselor_ids) -> QuerySet[Referral]:
     )
 
 
-def exited(start, end, center_ids, counselor_ids=None) -> YouthIds:
-    return _distinct_youth(_wioa_ends(start, end, center_ids, counselor_ids))
+def exited(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
+    return _distinct_youth(_wioa_ends(start, end, center_ids, counselor_ids), by_center)
 
 
-def follow_up_done(start, end, center_ids, counselor_ids=None) -> YouthIds:
+def follow_up_done(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
     first, after = _day_bounds(start, end)
     wioa_exit = Referral.objects.filter(
         case=OuterRef("case_id"),
@@ -194,7 +201,7 @@ def follow_up_done(start, end, center_ids, counselor_ids=None) -> YouthIds:
         done_at__gte=first,
         done_at__lt=after,
     ).filter(Exists(wioa_exit))
-    return _distinct_youth(follow_ups.annotate(youth_id=F("case__youth_id")))
+    return _distinct_youth(follow_ups.annotate(youth_id=F("case__youth_id")), by_center)
 
 
 @dataclass(frozen=True)

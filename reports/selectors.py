@@ -1,33 +1,23 @@
 """The grant report's numbers: every figure of reports.figures for a period and a set of centers,
 overall (each youth once across the centers), by center, and broken down by who the youth are.
 
-Three queries whatever the number of youth or centers: the overall funnel (the supervisor
-pipeline's own function, so both pages agree), every center's figures side by side, and every
-breakdown of every figure.
+Two queries whatever the number of youth or centers: every figure overall and at each center
+(the definitions the supervisor pipeline counts with, so both pages agree), and every breakdown
+of every figure.
 """
 
 import datetime
 from dataclasses import dataclass, replace
-from functools import reduce
-from operator import or_
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from centers.access import staff_access
 from centers.models import Center
-from reports.figures import FIGURES, FUNNEL, UNDUPLICATED_RULE, WIOA_OUTCOMES, FigureCount, funnel
+from reports.figures import FIGURES, FUNNEL, UNDUPLICATED_RULE, WIOA_OUTCOMES, FigureCount
 from youth.choices import Barrier, Race, SchoolStatus, Sex, YesNoUndisclosed
 from youth.models import Case, Youth
 
@@ -192,49 +182,51 @@ def _alias(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def counts_by_center(start, end, center_ids) -> dict[int, list[int]]:
-    """Every figure at every center, each one the figure's own query for that center alone,
-    counted side by side in one statement."""
-    if not center_ids:
-        return {}
-    parts, params = [], []
-    for center_id in center_ids:
-        for figure in FIGURES.values():
-            sql, figure_params = figure.youth_ids(start, end, [center_id]).query.sql_with_params()
-            # Only Django's compiled SQL and our own codes go into the text.
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {_alias(figure.code)})")  # noqa: S608
-            params.extend(figure_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        counts = list(cursor.fetchone())
+def figure_counts(start, end, center_ids) -> tuple[list[int], dict[int, list[int]]]:
+    """Every figure overall (each youth once across the centers) and at each center, in one
+    statement: each figure's (youth, center) pairs, counted by center and over all of them."""
     width = len(FIGURES)
-    return {
-        center_id: counts[index * width : (index + 1) * width]
-        for index, center_id in enumerate(center_ids)
-    }
+    if not center_ids:
+        return [0] * width, {}
+    parts, params = [], []
+    for index, figure in enumerate(FIGURES.values()):
+        pairs = figure.youth_ids(start, end, center_ids, by_center=True)
+        sql, figure_params = pairs.query.sql_with_params()
+        # Only Django's compiled SQL and our own numbers go into the text.
+        parts.append(
+            f"SELECT {index}, pairs.at_center, COUNT(DISTINCT pairs.youth_id) "  # noqa: S608
+            f"FROM ({sql}) AS pairs GROUP BY GROUPING SETS ((pairs.at_center), ())"
+        )
+        params.extend(figure_params)
+    overall = [0] * width
+    by_center = {center_id: [0] * width for center_id in center_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for index, center_id, count in cursor.fetchall():
+            if center_id is None:
+                overall[index] = count
+            else:
+                by_center[center_id][index] = count
+    return overall, by_center
 
 
-def _counted_youth(start, end, center_ids):
-    """One row per youth counted in any figure: the figures they count in and what the
-    breakdowns group by."""
-    figure_ids = {
-        code: figure.youth_ids(start, end, center_ids) for code, figure in FIGURES.items()
-    }
+def _figure_alias(code: str) -> str:
+    return _alias(f"figure_{code}")
+
+
+def _counted_youth(end, center_ids):
+    """What the breakdowns group by, for each youth of the `counted_ids` table (below)."""
     latest_intake = (
         Case.objects.filter(youth=OuterRef("pk"), center_id__in=center_ids, intake_date__lte=end)
         .order_by("-intake_date")
         .values("intake_date")[:1]
     )
-    flags = {
-        f"in_{code}": ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
-        for code, ids in figure_ids.items()
-    }
     return (
         Youth.objects.order_by()
-        .filter(reduce(or_, (Q(pk__in=ids) for ids in figure_ids.values())))
-        .annotate(age_at_entry=AgeInYears(Subquery(latest_intake), F("birth_date")), **flags)
+        .filter(pk__in=RawSQL("SELECT youth_id FROM counted_ids", ()))
+        .annotate(age_at_entry=AgeInYears(Subquery(latest_intake), F("birth_date")))
         .values(
-            *flags, "sex", "hispanic_latino", "races", "barriers", "school_status", "age_at_entry"
+            "id", "sex", "hispanic_latino", "races", "barriers", "school_status", "age_at_entry"
         )
     )
 
@@ -252,16 +244,40 @@ GROUPINGS = {
 
 
 def breakdown_counts(start, end, center_ids) -> dict[str, dict[str | None, list[int]]]:
-    """{breakdown: {value: counts per figure}} for every breakdown, in one statement."""
+    """{breakdown: {value: counts per figure}} for every breakdown, in one statement: each
+    figure's youth once, every youth counted in any of them with a flag per figure, then each
+    grouping's counts."""
     if not center_ids:
         return {code: {} for code in GROUPINGS}
-    sql, params = _counted_youth(start, end, center_ids).query.sql_with_params()
+    tables, params = [], []
+    for code, figure in FIGURES.items():
+        sql, figure_params = figure.youth_ids(start, end, center_ids).query.sql_with_params()
+        tables.append(f"{_figure_alias(code)} AS MATERIALIZED ({sql})")
+        params.extend(figure_params)
+    every_figure = " UNION ".join(
+        f"SELECT youth_id FROM {_figure_alias(code)}"  # noqa: S608
+        for code in FIGURES
+    )
+    tables.append(f"counted_ids AS ({every_figure})")
+    youth_sql, youth_params = _counted_youth(end, center_ids).query.sql_with_params()
+    params.extend(youth_params)
+    flags = ", ".join(
+        f"{_figure_alias(code)}.youth_id IS NOT NULL AS {_alias('in_' + code)}" for code in FIGURES
+    )
+    joins = " ".join(
+        f"LEFT JOIN {_figure_alias(code)} ON {_figure_alias(code)}.youth_id = youth.id"
+        for code in FIGURES
+    )
+    tables.append(
+        f"counted AS MATERIALIZED (SELECT youth.*, {flags} FROM ({youth_sql}) AS youth {joins})"  # noqa: S608
+    )
     counts = ", ".join(f"COUNT(*) FILTER (WHERE {_alias('in_' + code)})" for code in FIGURES)
     selects = [
         f"SELECT '{code}', {value}, {counts} FROM counted {join} GROUP BY {value}"  # noqa: S608
         for code, (value, join) in GROUPINGS.items()
     ]
-    statement = f"WITH counted AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects)
+    # Only Django's compiled SQL and our own codes go into the text; values stay parameters.
+    statement = f"WITH {', '.join(tables)} " + " UNION ALL ".join(selects)
     found: dict[str, dict] = {code: {} for code in GROUPINGS}
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -347,8 +363,12 @@ def _breakdowns(found: dict) -> list[Breakdown]:
 def grant_report(*, start, end, name: str, centers: list[Center]) -> GrantReport:
     """The whole report for the period and the centers (already limited to the user's)."""
     center_ids = [center.pk for center in centers]
-    overall = funnel(start, end, center_ids)
-    by_center_counts = counts_by_center(start, end, center_ids)
+    overall_counts, by_center_counts = figure_counts(start, end, center_ids)
+    reached = overall_counts[0]
+    overall = [
+        FigureCount(figure, count, count / reached if reached else None)
+        for figure, count in zip(FIGURES.values(), overall_counts, strict=True)
+    ]
     by_center = [
         CountsRow(f"{center.code} · {center.name}", by_center_counts[center.pk], center.code)
         for center in centers
