@@ -66,12 +66,39 @@ def assert_accessible():
     return check
 
 
+def _authenticator_of(username: str):
+    """The user's authenticator app, set up for them when their role requires one (as the
+    test client's `client_for` does); None for a counselor without one or an unknown name."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.selectors import two_step_required_for
+    from tests.accounts.factories import give_authenticator
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        return None
+    if two_step_required_for(user):
+        return give_authenticator(user)
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
 @pytest.fixture
 def sign_in(site, page):
+    """`sign_in(username, password)`: the sign-in page, then, for a user with an authenticator
+    app, the code it shows now on the two-step page."""
+    from tests.accounts.factories import current_code
+
     def sign_in_as(username: str, password: str):
+        device = _authenticator_of(username)
         page.goto(f"{site}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        if device is not None and "/accounts/two-step/verify/" in page.url:
+            page.get_by_label("Code").fill(current_code(device))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
 
     return sign_in_as

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import seed_demo_authenticators
 from centers.demo import seed_demo_staff
 from referrals.demo import seed_demo_referrals
 from youth.demo import seed_demo_youth
@@ -24,10 +25,15 @@ class Command(BaseCommand):
                 "on a demo server."
             )
         staff = seed_demo_staff(seed=seed)
+        with_demo_key = seed_demo_authenticators()
         youth = seed_demo_youth(seed=seed)
         referrals = seed_demo_referrals(seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {staff} staff accounts, {youth} youth, {referrals} referrals."
             )
+        )
+        self.stdout.write(
+            f"{with_demo_key} accounts that require two-step sign-in use the demo key; "
+            "`python manage.py demo_two_step_code` prints its current code."
         )
