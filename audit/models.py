@@ -14,13 +14,22 @@ class Action(models.TextChoices):
     TRANSFERRED = "transferred", _("transferred the case")
     EXPORTED = "exported", _("exported the record")
     SIS_PULLED = "sis_pulled", _("pulled education records from the SIS")
+    # Staff-account events (no youth): the account concerned is in `detail["staff_user"]`.
+    TWO_STEP_ON = "two_step_on", _("turned on two-step sign-in")
+    TWO_STEP_OFF = "two_step_off", _("turned off two-step sign-in")
+    BACKUP_CODES_RENEWED = "backup_codes_renewed", _("made new backup codes")
+    SECOND_FACTOR_RESET = "reset_second_factor", _("reset a staff member's two-step sign-in")
+    SESSIONS_ENDED = "sessions_ended", _("signed out on every device")
 
 
 class AccessLogEntry(models.Model):
     """One read, change or disclosure of a youth's record (FERPA, 34 CFR 99.32).
 
-    Append-only: the application has no code path that changes a row, and a database trigger
-    refuses UPDATE and DELETE from anyone, the application's own role included.
+    Append-only: the application has no code path that changes a row, and database triggers
+    refuse UPDATE and DELETE from anyone, the application's own role included. Besides the
+    pgtrigger below, which `pgtrigger.ignore()` can switch off for a session, migration 0004
+    adds a plain trigger that nothing in the application can switch off. Django keeps only the
+    "view" permission: no admin path adds, changes or deletes a row.
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -47,6 +56,7 @@ class AccessLogEntry(models.Model):
         ordering = ["-at"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+        default_permissions = ("view",)
         indexes = [models.Index(fields=["youth", "-at"], name="access_by_youth")]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
