@@ -1,11 +1,33 @@
+import logging
 import os
 
-from celery import Celery
+import celery
 from celery.schedules import crontab
+from kombu.exceptions import OperationalError as BrokerError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reengage.settings")
 
-app = Celery("reengage")
+logger = logging.getLogger(__name__)
+
+
+class Task(celery.Task):
+    """Every task of the app. Queued from a page, a task the broker refuses (Redis down) is
+    reported to the page (reengage/faults.py), which tells the user, instead of failing a
+    request whose change is already committed."""
+
+    def apply_async(self, *args, **kwargs):
+        try:
+            return super().apply_async(*args, **kwargs)
+        except BrokerError as error:
+            from . import faults
+
+            if not faults.record_not_queued(self.name):
+                raise
+            logger.warning("The broker did not take %s: %s", self.name, error)
+            return None
+
+
+app = celery.Celery("reengage", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -28,7 +28,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for a verified second factor (accounts/admin_site.py).
+    "accounts.apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "reengage",
@@ -54,19 +58,32 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "reengage.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Ends sessions past their absolute lifetime or signed out everywhere; holds a session that
+    # still owes its second factor (or, for roles that require one, its enrolment) at that page.
+    "accounts.middleware.SignInSecurityMiddleware",
     # Tags every change that pghistory records with the user and the page.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A database that stops answering gets a 503 page, not a stack trace; a task that cannot
+    # be queued gets a message, not a 500 (reengage/faults.py).
+    "reengage.faults.FaultsMiddleware",
+    # Sign-in attempts per address (views limit searches and exports per user).
+    "reengage.ratelimits.SignInRateLimitMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,6 +118,9 @@ if "DATABASE_URL" not in env:
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the report statements for seconds to save milliseconds (3.3 s of a
+# 3.7 s breakdown at 20,000 youth, bench/RESULTS.md): off for the application's sessions.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, sign-in -----------------------------------------------------------
@@ -146,6 +166,17 @@ AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after its sign-in.
+SESSION_ABSOLUTE_LIFETIME_HOURS = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12)
+
+# Two-step sign-in (django-otp): required for supervisors, analysts and administrators, optional
+# for counselors (accounts/selectors.py). Each wrong code doubles the wait before the next try
+# (1, 2, 4, 8 ... seconds), per device.
+OTP_TOTP_ISSUER = "reengage"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's device pages never show a secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -186,6 +217,42 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A page that queues a task must not hang on a broker that is down: give up within a few
+# seconds (reengage/faults.py then tells the user the task was not queued).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+# --- Cache: rate-limit counters -------------------------------------------------------------
+# Shared by all web processes through Redis; one process's memory without it (development).
+# When Redis stops answering, requests are not counted rather than refused (reengage/cache.py);
+# django-axes, in the database, still locks an account after five failed sign-ins.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "reengage.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "reengage",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_FAIL_OPEN = True
+# Requests allowed before a 429 (reengage/ratelimits.py): sign-in posts per client address
+# (a center's staff share one); per user, searches, participant extracts (asked for, and
+# downloaded) and grant report downloads (aggregate counts, so more of them).
+RATE_LIMITS = {
+    "sign_in": env.str("RATE_LIMIT_SIGN_IN", default="30/m"),
+    "search": env.str("RATE_LIMIT_SEARCH", default="60/m"),
+    "export": env.str("RATE_LIMIT_EXPORT", default="10/h"),
+    "report_download": env.str("RATE_LIMIT_REPORT_DOWNLOAD", default="30/h"),
+}
 
 # --- The district SIS (an Ed-Fi ODS/API; the mock in development) ----------------------------
 SIS_BASE_URL = env.str("SIS_BASE_URL", default="")
@@ -202,8 +269,37 @@ SIS_FULL_SYNC_PAGING = env.bool("SIS_FULL_SYNC_PAGING", default=False)
 EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "exports")
 EXPORT_RETENTION = datetime.timedelta(hours=env.int("EXPORT_RETENTION_HOURS", default=24))
 
+# --- Retention --------------------------------------------------------------------------------
+# Years after a youth's last case closed before `archive_closed_cases` removes their personal
+# fields (youth/retention.py). Five covers the WIOA follow-up year after exit plus the three
+# years records are kept after the grant's final expenditure report (2 CFR 200.334), which is
+# filed after the program year closes.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+# Only our own files run, style or load: no inline script or style, no eval (htmx's eval-based
+# features are off in base.html's htmx-config). USWDS's CSS draws icons from data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# No page needs these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -235,10 +331,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
-        # httpx logs each request's full URL, and SIS URLs carry student IDs.
-        "httpx": {"level": "WARNING"},
+        # httpx logs each request's full URL, and SIS URLs carry student IDs: quiet, and
+        # without query strings should the level be lowered.
+        "httpx": {"level": "WARNING", "filters": ["without_query_string"]},
         "httpcore": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # Its DEBUG records carry the whole template context (a youth's name, the form input).
+        "django.template": {"level": "INFO"},
         "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }

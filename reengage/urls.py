@@ -9,6 +9,8 @@ from . import views
 admin.site.site_header = _("reengage administration")
 admin.site.site_title = _("reengage administration")
 
+handler500 = "reengage.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("sis/", include("sis_bridge.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     # Public so the sign-in page can switch language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,12 +1,17 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from centers import selectors as center_selectors
 from centers.access import centers_worked_by, staff_access
 from youth import selectors as youth_selectors
 
+from . import faults
 from .health import system_health
 
 
@@ -31,5 +36,18 @@ def home(request):
 @login_not_required
 @never_cache
 def healthz(request):
+    """The state of each part. 200 while pages can be served (the database answers), for a
+    load balancer; with ?strict, 503 as soon as any part is down, for monitoring."""
     states, serving = system_health()
-    return JsonResponse(states, status=200 if serving else 503)
+    healthy = states["status"] == "ok" if "strict" in request.GET else serving
+    return JsonResponse(states, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """handler500, which makes no query: a database that stopped answering outside a view (the
+    session, a middleware) gets the 503 page, anything else the plain 500 page."""
+    if isinstance(sys.exc_info()[1], faults.DATABASE_ERRORS):
+        return faults.database_unavailable(request, change=faults.change_state(request))
+    return HttpResponseServerError(
+        loader.render_to_string("500.html", {"language_code": get_language()})
+    )
