@@ -15,7 +15,9 @@ def fold(text: str) -> str:
 
 
 def digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
+    """The digits of the text, as ASCII: a phone typed with full-width or Arabic-Indic digits
+    is stored and matched like one typed with 0-9."""
+    return "".join(str(unicodedata.decimal(char)) for char in text or "" if char.isdecimal())
 
 
 # Small words inside compound surnames ("de la Cruz", "García y López"); they say nothing about

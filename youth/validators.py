@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .names import digits
 
-LAUSD_ID = re.compile(r"^\d{6}[A-Z]\d{3}$")
+# ASCII digits only (\d also takes other scripts' digits), and no newline after the end.
+LAUSD_ID = re.compile(r"^[0-9]{6}[A-Z][0-9]{3}\Z")
 
 
 def validate_lausd_id(value: str) -> None:
@@ -24,5 +25,5 @@ def validate_phone(value: str) -> None:
 
 
 def validate_zip(value: str) -> None:
-    if value and not re.fullmatch(r"\d{5}", value):
+    if value and not re.fullmatch(r"[0-9]{5}", value):
         raise ValidationError(_("A ZIP code is five digits, like 90021."), code="zip")
