@@ -1,15 +1,16 @@
 """Benchmark: a one-year grant report over N youth (DESIGN.md section 5: under 1 s).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reengage_bench_export \\
-        .venv/bin/python bench/report_benchmark.py --participants 100000
+    .venv/bin/python bench/report_benchmark.py                    # reengage_bench, 100,000 youth
 
-It reuses the export benchmark's fill (N youth at the 13 centers, each with an intake, a WIOA
-enrollment and, for every third, an assessment) and times the whole report, for program year
-2025-26 and all 13 centers, as the page builds it: time per run (p50, p95, max over repeated
-runs), SQL statements per report and peak memory.
+It runs on the LA-scale data of bench/generate.py (``DATABASE_URL``, default ``reengage_bench``,
+filled at the scale of N youth unless it already is) and times the whole report, for program
+year 2025-26 and all 13 centers, as the page builds it: time per run (p50, p95, max over
+repeated runs), SQL statements per report and peak memory. The page itself, with its rendering,
+is timed by bench/pages.py.
 """
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import export_benchmark
+import generate
 
 
 def measure(runs: int) -> None:
@@ -33,7 +35,7 @@ def measure(runs: int) -> None:
     from reports.selectors import grant_report
     from youth.models import Youth
 
-    start, end = export_benchmark.PERIOD
+    start, end = export_benchmark.PROGRAM_YEAR
     centers = list(Center.objects.order_by("code"))
     times = []
     for _ in range(runs):
@@ -56,14 +58,23 @@ def measure(runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--youth", "--participants", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="2,000 youth")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--fill-only", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    participants = 2000 if arguments.quick else arguments.participants
+    youth = 2000 if arguments.quick else arguments.youth
+    # --quick fills a database of its own, so the LA-scale one is not refilled at 2,000 youth.
+    quick_url = generate.DEFAULT_DATABASE_URL.replace("reengage_bench", "reengage_bench_quick")
+    os.environ.setdefault(
+        "DATABASE_URL", quick_url if arguments.quick else generate.DEFAULT_DATABASE_URL
+    )
     export_benchmark._environment()
-    fill = [sys.executable, export_benchmark.__file__, "--prepare-only"]
-    subprocess.run([*fill, "--participants", str(participants)], check=True)
+    if arguments.fill_only:
+        generate.ensure(os.environ["DATABASE_URL"], youth / generate.FULL["youth"])
+        return
+    # The fill runs in a child process, so its memory is not counted.
+    subprocess.run([sys.executable, __file__, "--fill-only", "--youth", str(youth)], check=True)
     measure(arguments.runs)
 
 
