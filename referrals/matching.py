@@ -1,11 +1,12 @@
 """Which programs fit a youth: the entry rules of each program checked against the youth's age,
-credits and center. Pure over the programs given (their centers prefetched), so a page lists
-every option with the reasons one does not fit, and the counselor may still choose it with an
-override reason."""
+credits and center. One query at most (the programs' centers, when not prefetched), so a page
+lists every option with the reasons one does not fit, and the counselor may still choose it
+with an override reason."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from centers.models import Center
@@ -80,6 +81,9 @@ def options_for(
 ) -> list[OptionFit]:
     """Every program with whether it fits and why not: fitting ones first, then by kind
     (school, equivalency, WIOA, other) and name. Unknown credits never exclude a program."""
+    programs = list(programs)
+    # The centers each program serves, in one query for all, unless the caller prefetched them.
+    prefetch_related_objects(programs, "centers")
     fits = [
         option_fit(program=program, age=age, credits=credits, center=center) for program in programs
     ]

@@ -260,6 +260,15 @@ class Referral(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "status_changed_at"], name="referral_status_since"),
             models.Index(fields=["youth", "-created_at"], name="referral_by_youth"),
+            # The pipeline's stuck referrals, oldest first (referrals.pipeline.STUCK_STATUSES):
+            # only the referrals still moving, in the order the page lists them.
+            models.Index(
+                fields=["status_changed_at", "id"],
+                name="referral_moving_since",
+                condition=Q(
+                    status__in=[ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

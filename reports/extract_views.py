@@ -11,9 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from centers.models import Center
+from reengage import faults
+from reengage.ratelimits import limited
 
 from .extracts import export_path, export_request, exportable_center_ids, may_export
 from .models import ExportFormat, ExportJob, ExportStatus
+from .tasks import export_run_task
 
 RECENT_JOBS = 10
 
@@ -62,6 +65,7 @@ def get_export_job_for_user(user, pk: int) -> ExportJob:
     return job
 
 
+@limited("export", method="POST")
 def extract(request):
     _check_may_export(request.user)
     center_ids = exportable_center_ids(request.user)
@@ -69,13 +73,20 @@ def extract(request):
     initial = {"start": _program_year_start(today), "end": today, "fmt": ExportFormat.CSV}
     form = ExtractForm(request.POST or None, initial=initial, center_ids=center_ids)
     if request.method == "POST" and form.is_valid():
-        export_request(
+        job = export_request(
             request=request,
             fmt=form.cleaned_data["fmt"],
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             center_ids=[center.pk for center in form.cleaned_data["centers"]],
         )
+        if faults.not_queued(export_run_task):
+            # No worker will ever claim it (the message says so; reengage/faults.py).
+            ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
+                status=ExportStatus.FAILED,
+                error=_("The task queue was not answering; ask for the extract again."),
+                finished_at=timezone.now(),
+            )
         return redirect("reports:extract")
     jobs = ExportJob.objects.filter(requested_by=request.user)[:RECENT_JOBS]
     return render(request, "reports/extract.html", {"form": form, "jobs": jobs})
@@ -88,6 +99,7 @@ def extract_status(request, job_pk: int):
 
 
 @require_GET
+@limited("export")
 def extract_file(request, job_pk: int):
     job = get_export_job_for_user(request.user, job_pk)
     expired = job.status == ExportStatus.EXPIRED or (

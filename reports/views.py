@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, Streaming
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from reengage.ratelimits import limited
 from reports import selectors
 from reports.figures import FIGURES, UNDUPLICATED_RULE
 
@@ -43,6 +44,7 @@ def grant_report(request):
     return render(request, "reports/grant_report.html", context)
 
 
+@limited("report_download")
 def grant_report_download(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404

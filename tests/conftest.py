@@ -2,11 +2,14 @@
 read-only colleague at A, a counselor at center B (CRENS), a supervisor of A, a CDD analyst and
 an administrator."""
 
+import uuid
+
 import factory.random
 import pytest
 
 from centers.models import Center, Role
 from centers.seed import load_youthsource_centers
+from tests.accounts.factories import sign_in_fully
 from tests.centers.factories import staff
 from tests.youth.factories import CaseFactory, ConsentFactory
 
@@ -24,6 +27,18 @@ def _static_files_from_the_tree(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_counted_per_test(settings):
+    # Each test counts its requests from zero: in Redis, counters would outlive the test and,
+    # since a new test database gives the same user ids, reach into the next run.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
     }
 
 
@@ -81,11 +96,11 @@ def administrator(centers):
 
 @pytest.fixture
 def client_for(client):
-    """`client_for(user)`: the test client signed in as that user."""
+    """`client_for(user)`: the test client fully signed in as that user, past the second factor
+    for roles that require one (tests/accounts covers the sign-in steps themselves)."""
 
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return sign_in_fully(client, user)
 
     return sign_in
 

@@ -10,9 +10,10 @@ def test_a_counselor_lands_on_their_center_and_team(
     client_for, counselor, readonly_colleague, other_counselor, django_assert_num_queries
 ):
     client = client_for(counselor)
-    # session, user, memberships, my open cases, my follow-ups due, my centers with staff
-    # counts, team; the session's new expiry (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, memberships, whether two-step sign-in is on (it is optional for
+    # counselors), my open cases, my follow-ups due, my centers with staff counts, team; the
+    # session's new expiry (savepoint, update, release)
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"Para Los Ni" in response.content
@@ -38,9 +39,9 @@ def test_an_administrator_sees_the_13_centers_and_the_staff_accounts(
     client_for, administrator, counselor, django_assert_num_queries
 ):
     client = client_for(administrator)
-    # session, user, memberships, all centers, active users, users by role, locked accounts;
-    # the session's new expiry (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, the second factor's device, memberships, all centers, active users, users
+    # by role, locked accounts; the session's new expiry (savepoint, update, release)
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert len(response.context["all_centers"]) == 13

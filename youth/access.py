@@ -31,6 +31,13 @@ def youth_visible_to(user) -> QuerySet[Youth]:
     return Youth.objects.filter(Exists(cases))
 
 
+def check_works_at_a_center(user) -> None:
+    """403 for staff who work at no center (analysts, administrators): lists of youth are case
+    content, which they do not see."""
+    if not staff_access(user).readable_center_ids:
+        raise PermissionDenied
+
+
 def get_youth_for_user(user, pk: int, *, write: bool = False) -> Youth:
     """The youth record, or 404 when out of the user's scope; with write=True, 403 unless the
     user may change the youth's open case at its center."""

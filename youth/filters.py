@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import django_filters
 from django import forms
@@ -9,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Center
 
 from .choices import Barrier, CaseStatus, SchoolStatus
-from .models import Case, FollowUp
+from .models import Case, FollowUp, Youth
 from .names import digits, fold
+from .validators import LAUSD_ID
 
 AGE_BANDS = [
     ("14-15", _("14 to 15")),
@@ -96,14 +98,23 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         folded, number = fold(value), digits(value)
-        condition = Q(youth__lausd_id__iexact=value.strip())
+        # LAUSD IDs are stored upper case, so an exact match uses the unique index (iexact would
+        # read every row, and so would the whole OR with the name conditions).
+        lausd_id = re.sub(r"[\s-]", "", value).upper()
+        condition = Q(lausd_id=lausd_id) if LAUSD_ID.match(lausd_id) else Q()
         if len(number) >= 4:
-            condition |= Q(youth__phone__contains=number)
+            condition |= Q(phone__contains=number)
         for word in folded.split():
-            condition |= Q(youth__search_last__trigram_word_similar=word) | Q(
-                youth__search_first__trigram_word_similar=word
+            condition |= Q(search_last__trigram_word_similar=word) | Q(
+                search_first__trigram_word_similar=word
             )
-        return queryset.filter(condition) if folded or number else queryset
+        if not (folded or number):
+            return queryset
+        # The matching youth first, from the trigram indexes; then their cases. (On the joined
+        # rows, PostgreSQL walks the caseload's name order testing each row: 10 times slower.)
+        matching = Youth.objects.filter(condition).values("pk")
+        # Archived records keep no names or contact details to be found by.
+        return queryset.filter(youth__in=matching, youth__archived_at__isnull=True)
 
     def age_band(self, queryset, name, value):
         low, high = (int(part) for part in value.split("-"))

@@ -8,7 +8,7 @@ Apps that add youth-linked rows (referrals, assessments) add their model to MOVE
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,11 +44,44 @@ def _check_supervises(user, *youth: Youth) -> None:
     """Each record's current case (its open one, else its latest) must be at a center the user
     supervises: a past case here gives no hold on a youth served elsewhere now."""
     supervised = staff_access(user).supervised_center_ids
+    # One query for every record: "open" sorts after "closed", so descending puts each
+    # record's open case first.
+    current = {
+        case.youth_id: case
+        for case in Case.objects.filter(youth__in=youth)
+        .order_by("youth_id", "-status", "-intake_date", "-pk")
+        .distinct("youth_id")
+    }
     for record in youth:
-        # "open" sorts after "closed", so descending puts the open case first.
-        current = record.cases.order_by("-status", "-intake_date", "-pk").first()
-        if current is None or current.center_id not in supervised:
+        case = current.get(record.pk)
+        if case is None or case.center_id not in supervised:
             raise ValidationError(_("You can merge only records of centers you supervise."))
+
+
+def merged_record_ids(survivor_pk: int) -> list[int]:
+    """The records merged into this one, directly or through a record merged into it (one
+    query, any depth): the same person, whose access log and history belong with this one."""
+    table = connection.ops.quote_name(Youth._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE absorbed(id) AS (
+                SELECT id FROM {table} WHERE merged_into_id = %s
+                UNION SELECT record.id FROM {table} AS record
+                JOIN absorbed ON record.merged_into_id = absorbed.id
+            )
+            SELECT id FROM absorbed ORDER BY id
+            """,  # noqa: S608 - only the table name, quoted, goes into the text
+            [survivor_pk],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _check_not_archived(*youth: Youth) -> None:
+    # An archived record keeps no personal fields: merging would bring some back onto it, and
+    # undoing would hand cases back to a record that no longer says whose they are.
+    if any(record.archived_at for record in youth):
+        raise ValidationError(_("An archived record cannot be merged or unmerged."))
 
 
 def _locked(*pks: int) -> dict[int, Youth]:
@@ -64,6 +97,7 @@ def youth_merge(*, request, survivor: Youth, merged: Youth, reason: str) -> Yout
     survivor, merged = rows[survivor.pk], rows[merged.pk]
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError(_("One of these records was already merged."))
+    _check_not_archived(survivor, merged)
     _check_supervises(request.user, survivor, merged)
 
     moved: dict = {"closed_case": None, "filled": {}, "sis": False}
@@ -118,6 +152,7 @@ def youth_merge_undo(*, request, merge: YouthMerge) -> YouthMerge:
         raise ValidationError(_("This merge was already undone."))
     rows = _locked(merge.survivor_id, merge.merged_id)
     survivor, merged = rows[merge.survivor_id], rows[merge.merged_id]
+    _check_not_archived(survivor, merged)
     _check_supervises(request.user, survivor)
 
     for model, field in MOVED_WITH_YOUTH:

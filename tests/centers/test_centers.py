@@ -118,9 +118,9 @@ def test_the_center_list_shows_a_counselor_only_their_center(client_for, counsel
 
 def test_the_center_list_shows_an_analyst_all_13(client_for, analyst, django_assert_num_queries):
     client = client_for(analyst)
-    # session, user, memberships, centers with staff counts; the session's new expiry
-    # (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # session, user, the second factor's device, memberships, centers with staff counts; the
+    # session's new expiry (savepoint, update, release)
+    with django_assert_num_queries(8):
         response = client.get(reverse("centers:list"))
     assert response.status_code == 200
     assert len(re.findall(rb'href="/centers/[A-Z]+/"', response.content)) == 13

@@ -305,14 +305,15 @@ def test_the_pipeline_page_issues_a_fixed_number_of_queries(
     add_work()
     client = client_for(supervisor)
     client.get(reverse("referrals:pipeline"), PERIOD)
-    # session, user, memberships, filter choices (centers, counselors), funnel (one query for
-    # all figures), stuck counts by status, stuck referrals shown, caseload sizes, no-contact
-    # count, access-log insert; the session's new expiry (savepoint, update, release)
-    with django_assert_num_queries(14):
+    # session, user, the second factor's device, memberships, filter choices (centers,
+    # counselors), funnel (one query for all figures), stuck counts by status, stuck referrals
+    # shown, caseload sizes, no-contact count, access-log insert; the session's new expiry
+    # (savepoint, update, release)
+    with django_assert_num_queries(15):
         client.get(reverse("referrals:pipeline"), PERIOD)
     add_work()
     ProgramFactory()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(reverse("referrals:pipeline"), PERIOD)
 
 
@@ -335,10 +336,11 @@ def test_a_pipeline_list_issues_a_fixed_number_of_queries(
     client = client_for(supervisor)
     url = reverse("referrals:pipeline_list", args=[figure])
     client.get(url, PERIOD)
-    # session, user, memberships, filter choices (centers, counselors), count, rows,
-    # access-log insert; the session's new expiry (savepoint, update, release)
-    with django_assert_num_queries(11):
+    # session, user, the second factor's device, memberships, filter choices (centers,
+    # counselors), count, rows, access-log insert; the session's new expiry (savepoint, update,
+    # release)
+    with django_assert_num_queries(12):
         client.get(url, PERIOD)
     add_work()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url, PERIOD)

@@ -38,8 +38,9 @@ def test_a_second_save_from_an_older_copy_is_refused_and_keeps_the_input(
 
     from django.test import Client
 
-    second = Client()
-    second.force_login(supervisor)
+    from tests.accounts.factories import sign_in_fully
+
+    second = sign_in_fully(Client(), supervisor)
     response = second.post(url, {**opened, "phone": "8185550122", "email": "new@example.org"})
     assert response.status_code == 200
     youth_a.refresh_from_db()

@@ -67,8 +67,8 @@ PROFILE_FIELDS = (
 
 class YouthQuerySet(models.QuerySet):
     def active(self):
-        """Records that have not been merged into another."""
-        return self.filter(merged_into__isnull=True)
+        """Records that have not been merged into another nor archived (youth.retention)."""
+        return self.filter(merged_into__isnull=True, archived_at__isnull=True)
 
 
 @track
@@ -138,6 +138,9 @@ class Youth(TimeStampedModel):
         related_name="merged_records",
         verbose_name=_("merged into"),
     )
+    # Set by the retention job (youth.retention): the personal fields were removed, what the
+    # reports count was kept.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     # Raised by every change, so a save based on an older copy is refused (see services).
     version = models.PositiveIntegerField(default=1)
     # Folded names for search and duplicate checks, kept in step by save().
@@ -163,6 +166,9 @@ class Youth(TimeStampedModel):
             ),
             models.Index(fields=["birth_date"], name="youth_birth_date"),
             models.Index(fields=["phone"], name="youth_phone"),
+            # The caseload's default order: its first page walks this index and stops after 25
+            # rows instead of sorting every case of the center (bench/RESULTS.md).
+            models.Index(fields=["search_last", "search_first"], name="youth_name_order"),
             GinIndex(fields=["barriers"], name="youth_barriers"),
         ]
         constraints = [
@@ -187,6 +193,8 @@ class Youth(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
+        if self.archived_at:
+            return _("Archived record %(number)s") % {"number": self.pk}
         first = self.preferred_name or self.legal_first_name
         return f"{first} {self.legal_last_name}"
 

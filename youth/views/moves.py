@@ -16,6 +16,7 @@ from centers.models import Center
 from .. import merges, selectors, services
 from ..access import (
     check_can_supervise,
+    check_works_at_a_center,
     get_merge_for_user,
     get_transfer_to_decide,
     get_youth_for_user,
@@ -59,6 +60,7 @@ def transfer_request(request, pk: int):
 
 
 def transfers(request):
+    check_works_at_a_center(request.user)
     context = selectors.transfers_for(request.user)
     access_record_list(
         request=request,
@@ -202,6 +204,8 @@ def merge(request):
 
 @require_POST
 def merge_undo(request, merge_pk: int):
+    if not staff_access(request.user).supervised_center_ids:
+        raise PermissionDenied
     merge_record = get_merge_for_user(request.user, merge_pk)
     try:
         merges.youth_merge_undo(request=request, merge=merge_record)
@@ -213,6 +217,7 @@ def merge_undo(request, merge_pk: int):
 
 
 def overdue(request):
+    check_works_at_a_center(request.user)
     page = Paginator(selectors.overdue_follow_ups(request.user), OVERDUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -9,14 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.access import reads_disclosure_log
 from audit.models import Action
 from audit.services import access_record, access_record_list
 from centers.access import staff_access
 from centers.models import Center
+from reengage.ratelimits import limited
 from sis_bridge import views as sis_views
 
 from .. import selectors, services
-from ..access import get_returning_youth, get_youth_for_user, youth_visible_to
+from ..access import (
+    check_works_at_a_center,
+    get_returning_youth,
+    get_youth_for_user,
+    youth_visible_to,
+)
 from ..forms import DuplicateCheckForm, IntakeForm, YouthProfileForm
 from ..matching import likely_duplicates
 from ..models import Youth
@@ -115,6 +122,7 @@ def intake(request):
 
 
 @require_POST
+@limited("search")
 def intake_check(request):
     """The live duplicate check beside the intake form (htmx). POST, so that what was typed
     never appears in a URL, and so in no request log."""
@@ -159,6 +167,9 @@ def detail(request, pk: int):
     context["note_editable"] = {
         note.pk for note in context["notes"] if services.note_editable_by(note, request.user)
     }
+    context["reads_disclosure_log"] = reads_disclosure_log(
+        request.user, [case.center_id for case in context["cases"]]
+    )
     return render(request, "youth/detail.html", context)
 
 
@@ -197,7 +208,9 @@ def edit(request, pk: int):
     )
 
 
+@limited("search")
 def caseload(request):
+    check_works_at_a_center(request.user)
     filterset = selectors.caseload(request.user, request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     access_record_list(
