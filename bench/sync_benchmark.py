@@ -2,7 +2,7 @@
 
 Target: 100,000 students at 1,000+ students per second, with flat memory.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reengage_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reengage_bench_sync \\
         .venv/bin/python bench/sync_benchmark.py --students 100000
 
 Steps:
@@ -16,15 +16,20 @@ Steps:
 2. clear the SIS tables (links, snapshots, runs), so every run is a first, full sync;
 3. start the mock SIS on a free port with N students and point the settings at it;
 4. run ``sis_nightly_sync()`` and report wall time, students per second, this process's peak
-   and sampled RSS, CPU time of this process, of its PostgreSQL backend and of the mock, and
-   the rows written.
+   and sampled RSS, CPU time of this process, of its PostgreSQL backend and of the mock (in
+   all and per student), HTTP requests, SQL statements and COPYs, and the rows written.
 
-``--profile FILE`` writes a cProfile of the sync (this process only) and prints its top entries.
+``--paging`` pages through the SIS (``SIS_FULL_SYNC_PAGING=true``, also read from the
+environment); without it the sync asks for each linked youth, as it does by default.
+``--again`` then runs a second full sync against the same mock: every student is fetched again
+and found unchanged, so nothing is rewritten. ``--profile FILE`` writes a cProfile of the sync
+(this process only) and prints its top entries.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import os
@@ -39,7 +44,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reengage_bench"
+# Not reengage_bench: that is bench/generate.py's LA-scale database, which this benchmark would
+# truncate the SIS tables of (ensure_database refuses any database the generator filled).
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reengage_bench_sync"
 SEED = 42
 CLIENT = ("reengage-bench", "bench-only-secret")
 TARGET_PER_SECOND = 1000
@@ -102,11 +109,22 @@ def _youth_count(url: str) -> int | None:
 
 def ensure_database(url: str, students: int) -> None:
     name = _database_name(url)
+    if "bench" not in name:
+        sys.exit(f"refusing to use {name}: the benchmark database's name must contain 'bench'")
     server = _connect(url, "postgres")
     try:
         with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            exists = cursor.fetchone() is not None
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
+            )
+            row = cursor.fetchone()
+            exists = row is not None
+            if exists and row[0] and "bench/generate.py" in row[0]:
+                sys.exit(
+                    f"refusing to use {name}: bench/generate.py filled it, and this benchmark "
+                    "would empty its SIS tables. Use another one (default reengage_bench_sync)."
+                )
             count = _youth_count(url) if exists else None
             if exists and count not in (None, 0, students):
                 print(f"prepare: {name} holds {count} youth, not {students}: rebuilding it")
@@ -252,7 +270,7 @@ def start_mock(students: int) -> tuple[subprocess.Popen, str]:
     command += ["--students", str(students), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # the mock counts every student's records first
     while True:
         try:
             health = httpx.get(f"{base}/_mock/health", timeout=1).raise_for_status().json()
@@ -303,12 +321,29 @@ class RssSampler(threading.Thread):
 
 
 class QueryCounter:
+    """SQL statements through Django's cursor, and the COPYs the sync sends past it."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.copies = 0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+    @contextlib.contextmanager
+    def copies_counted(self):
+        from django.db.backends.utils import CursorWrapper
+
+        def copy_expert(cursor, sql, file, *args, **kwargs):
+            self.copies += 1
+            return cursor.cursor.copy_expert(sql, file, *args, **kwargs)
+
+        CursorWrapper.copy_expert = copy_expert
+        try:
+            yield
+        finally:
+            del CursorWrapper.copy_expert
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -329,57 +364,73 @@ def _rows() -> dict[str, int]:
 
 def run(args: argparse.Namespace) -> int:
     from django.conf import settings
+
+    from sis_bridge.models import SyncRun
+
+    settings.SIS_FULL_SYNC_PAGING = args.paging
+    reset_sync_state()
+    mock, base = start_mock(args.students)
+    try:
+        settings.SIS_BASE_URL = base
+        settings.SIS_CLIENT_ID, settings.SIS_CLIENT_SECRET = CLIENT
+        mode = "pages across the SIS" if args.paging else "per student (the default)"
+        print(f"\nSIS nightly sync of {args.students} mock students (seed {SEED}), {mode}")
+        ok = measure(args, mock, "first run: everyone new, every snapshot written")
+        if args.again:
+            # Forget the change version: the next run is a full one again, finding no change.
+            SyncRun.objects.update(change_version_to=None)
+            ok = measure(args, mock, "second full run: nothing changed, nothing rewritten") and ok
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
+    return 0 if ok else 1
+
+
+def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> bool:
     from django.db import connection
 
     from sis_bridge.client import SisClient
     from sis_bridge.services import sis_nightly_sync
 
-    reset_sync_state()
     log_before = _rows()["access log entries"]
-    mock, base = start_mock(args.students)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     try:
-        settings.SIS_BASE_URL = base
-        settings.SIS_CLIENT_ID, settings.SIS_CLIENT_SECRET = CLIENT
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-        try:
-            backend_cpu = cpu_seconds(backend)
-        except OSError:  # PostgreSQL on another host
-            backend = None
-        mock_cpu = cpu_seconds(mock.pid)
-        own_cpu = time.process_time()
-        rss_start = rss_mb()
-        sampler = RssSampler()
-        sampler.start()
-        profiler = cProfile.Profile() if args.profile else None
-        queries = QueryCounter()
-        # The client the service would build itself, made here to read its request count.
-        client = SisClient.from_settings()
-        started = time.perf_counter()
-        with connection.execute_wrapper(queries):
-            if profiler:
-                profiler.enable()
-            sync_run = sis_nightly_sync(client=client)
-            if profiler:
-                profiler.disable()
-        wall = time.perf_counter() - started
-        client.close()
-        samples = sampler.stop()
-        own_cpu = time.process_time() - own_cpu
-        mock_cpu = cpu_seconds(mock.pid) - mock_cpu
-        backend_cpu = cpu_seconds(backend) - backend_cpu if backend else None
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
+        backend_cpu = cpu_seconds(backend)
+    except OSError:  # PostgreSQL on another host
+        backend = None
+    mock_cpu = cpu_seconds(mock.pid)
+    own_cpu = time.process_time()
+    rss_start = rss_mb()
+    resource_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sampler = RssSampler()
+    sampler.start()
+    profiler = cProfile.Profile() if args.profile else None
+    queries = QueryCounter()
+    # The client the service would build itself, made here to read its request count.
+    client = SisClient.from_settings()
+    started = time.perf_counter()
+    with connection.execute_wrapper(queries), queries.copies_counted():
+        if profiler:
+            profiler.enable()
+        sync_run = sis_nightly_sync(client=client)
+        if profiler:
+            profiler.disable()
+    wall = time.perf_counter() - started
+    client.close()
+    samples = sampler.stop()
+    own_cpu = time.process_time() - own_cpu
+    mock_cpu = cpu_seconds(mock.pid) - mock_cpu
+    backend_cpu = cpu_seconds(backend) - backend_cpu if backend else None
 
     rows = _rows()
     synced = sync_run.changed + sync_run.unchanged
     rate = synced / wall if wall else 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     steady = samples[len(samples) // 10 :] or samples
-    print()
-    print(f"SIS nightly sync of {args.students} mock students (seed {SEED})")
+    per = max(sync_run.fetched, 1)
+    print(f"\n  {title}")
     print(f"  students synced      {synced}")
     print(f"  wall time            {wall:.1f} s")
     print(
@@ -387,23 +438,37 @@ def run(args: argparse.Namespace) -> int:
         f"{rate / TARGET_PER_SECOND:.0%} of it)"
     )
     print(f"  RSS at start         {rss_start:.0f} MB")
-    print(f"  peak RSS (getrusage) {peak:.0f} MB (this process, whole life)")
+    print(
+        f"  peak RSS (getrusage) {peak:.0f} MB (this process, whole life; "
+        f"{resource_start:.0f} MB before this run)"
+    )
     print(
         f"  RSS after first 10%  min {min(steady):.0f} MB, max {max(steady):.0f} MB "
         f"({len(samples)} samples every 0.1 s)"
     )
     print(f"  load average         {os.getloadavg()[0]:.1f} (1 min, whole machine)")
-    print(f"  CPU, this process    {own_cpu:.1f} s ({own_cpu / wall:.0%} of wall)")
+    print(
+        f"  CPU, this process    {own_cpu:.1f} s ({own_cpu / wall:.0%} of wall, "
+        f"{own_cpu / per * 1000:.2f} ms per student)"
+    )
     if backend_cpu is not None:
-        print(f"  CPU, its PG backend  {backend_cpu:.1f} s ({backend_cpu / wall:.0%} of wall)")
-    print(f"  CPU, mock SIS        {mock_cpu:.1f} s ({mock_cpu / wall:.0%} of wall)")
-    per = max(sync_run.fetched, 1)
-    print(f"  HTTP requests        {client.requests} ({client.requests / per:.1f} per student)")
-    print(f"  SQL statements       {queries.count} ({queries.count / per:.1f} per student)")
-    print("  rows written")
+        print(
+            f"  CPU, its PG backend  {backend_cpu:.1f} s ({backend_cpu / wall:.0%} of wall, "
+            f"{backend_cpu / per * 1000:.2f} ms per student)"
+        )
+    print(
+        f"  CPU, mock SIS        {mock_cpu:.1f} s ({mock_cpu / wall:.0%} of wall, "
+        f"{mock_cpu / per * 1000:.2f} ms per student)"
+    )
+    print(f"  HTTP requests        {client.requests} ({client.requests / per:.2f} per student)")
+    print(
+        f"  SQL statements       {queries.count} ({queries.count / per:.3f} per student) "
+        f"and {queries.copies} COPY"
+    )
+    print("  rows")
     for name in ("transcript rows", "terms", "enrollments", "links"):
         print(f"    {name:<18} {rows[name]}")
-    print(f"    {'access log':<18} {rows['access log entries'] - log_before}")
+    print(f"    {'access log (new)':<18} {rows['access log entries'] - log_before}")
     print(
         f"  SyncRun {sync_run.pk}: status {sync_run.status}, fetched {sync_run.fetched}, "
         f"changed {sync_run.changed}, unchanged {sync_run.unchanged}, failed {sync_run.failed}, "
@@ -415,7 +480,7 @@ def run(args: argparse.Namespace) -> int:
         profiler.dump_stats(args.profile)
         print(f"\ncProfile written to {args.profile}; top 25 by cumulative time:")
         pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
-    return 0 if sync_run.status == "succeeded" and synced == args.students else 1
+    return sync_run.status == "succeeded" and synced == args.students
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,6 +488,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="2,000 students")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the sync")
+    parser.add_argument(
+        "--paging",
+        action="store_true",
+        default=os.environ.get("SIS_FULL_SYNC_PAGING", "").lower() in {"1", "true", "yes"},
+        help="page through the SIS (SIS_FULL_SYNC_PAGING) instead of asking per student",
+    )
+    parser.add_argument(
+        "--again", action="store_true", help="then a second full run, with nothing changed"
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:

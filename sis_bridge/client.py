@@ -4,20 +4,24 @@ Every request has a timeout. The client caches its bearer token (the ODS caps li
 client) and re-authenticates once on 401; it retries network errors, 429 and 5xx with
 exponential backoff and jitter, honouring Retry-After up to a cap; it pages with offset/limit
 and checks Total-Count; and it checks every record against the contract (shared/edfi), handing
-back the records that fail instead of dropping them.
-"""
+back the records that fail instead of dropping them. Threads may share one client (the nightly
+sync asks for several students at once): they share its connections and its token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -73,7 +77,7 @@ class Fetched:
 # --- the contract: the fields we read, their types, and which are required -----------------
 # "ref.key" paths reach into reference objects; "list[].key" into each item of an array.
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
     "schools": {
@@ -90,6 +94,12 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "identificationCodes": ("list", True),
         "identificationCodes[].identificationCode": ("str", True),
         "academicSubjects[].academicSubjectDescriptor": ("str", True),
+        "identificationCodes[].courseIdentificationSystemDescriptor": ("str", False),
+        # LAUSD's extension: the A-G letter, the requirement group, credit recovery.
+        "_ext": ("object", False),
+        "_ext.lausd": ("object", False),
+        "_ext.lausd.agSubjectArea": ("str", False),
+        "_ext.lausd.requirementGroup": ("str", False),
     },
     "students": {
         "id": ("str", True),
@@ -97,6 +107,10 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "firstName": ("str", True),
         "lastSurname": ("str", True),
         "birthDate": ("date", True),
+        "preferredFirstName": ("str", False),
+        # LAUSD's extension: the AB 167/216 flags.
+        "_ext": ("object", False),
+        "_ext.lausd": ("object", False),
     },
     "studentSchoolAssociations": {
         "id": ("str", True),
@@ -111,11 +125,13 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "id": ("str", True),
         "termDescriptor": ("str", True),
         "educationOrganizationReference.educationOrganizationId": ("int", True),
-        "schoolYearTypeReference.schoolYear": ("int", True),
+        "schoolYearTypeReference.schoolYear": ("year", True),
         "studentReference.studentUniqueId": ("str", True),
         "cumulativeEarnedCredits": ("number", False),
         "sessionAttemptedCredits": ("number", False),
         "sessionEarnedCredits": ("number", False),
+        "sessionEarnedCreditTypeDescriptor": ("str", False),
+        "sessionEarnedCreditConversion": ("number", False),
         # Ed-Fi SIS certification (v5) requires GPAs on academic records.
         "gradePointAverages": ("list", True),
         "gradePointAverages[].gradePointAverageValue": ("number", True),
@@ -124,7 +140,7 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "id": ("str", True),
         "courseAttemptResultDescriptor": ("str", True),
         "courseReference.courseCode": ("str", True),
-        "studentAcademicRecordReference.schoolYear": ("int", True),
+        "studentAcademicRecordReference.schoolYear": ("year", True),
         "studentAcademicRecordReference.termDescriptor": ("str", True),
         "studentAcademicRecordReference.educationOrganizationId": ("int", True),
         "studentAcademicRecordReference.studentUniqueId": ("str", True),
@@ -132,23 +148,55 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "earnedCredits": ("number", False),
         "earnedCreditConversion": ("number", False),
         "finalLetterGradeEarned": ("str", False),
+        "academicSubjects": ("list", False),
         "academicSubjects[].academicSubjectDescriptor": ("str", True),
+        "courseTitle": ("str", False),
+        "earnedCreditTypeDescriptor": ("str", False),
+        "methodCreditEarnedDescriptor": ("str", False),
+        "whenTakenGradeLevelDescriptor": ("str", False),
+        "courseRepeatCodeDescriptor": ("str", False),
     },
 }
 
 
 def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "date":
-        return isinstance(value, str) and bool(_DATE.match(value))
-    if kind == "list":
-        return isinstance(value, list)
+    return _TYPE_CHECKS[kind](value)
+
+
+# What our columns can hold: PostgreSQL text has no NUL, integers 64 bits, a school year is a
+# calendar year, a date a real day, a number a finite one.
+_BIGINT = 2**63
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_BIGINT <= value < _BIGINT
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return _is_int(value)
+
+
+def _is_date(value: Any) -> bool:
+    if not (isinstance(value, str) and _DATE.fullmatch(value)):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
     return True
+
+
+_EXPECTED = {
+    "str": "text without NUL characters",
+    "int": "a whole number of at most 64 bits",
+    "year": "a year from 1900 to 2100",
+    "number": "a finite number",
+    "date": "a date (YYYY-MM-DD)",
+    "list": "a list",
+    "object": "an object",
+}
 
 
 def _values(record: Any, path: str) -> list[tuple[str, Any]]:
@@ -173,8 +221,8 @@ def _values(record: Any, path: str) -> list[tuple[str, Any]]:
 _MISSING = object()
 
 
-def validate(resource: str, record: Any) -> InvalidRecord | None:
-    """The first way the record breaks the contract, or None."""
+def _explain(resource: str, record: Any) -> InvalidRecord | None:
+    """The first way the record breaks the contract, naming the field, or None."""
     if not isinstance(record, dict):
         return InvalidRecord(resource, "", "$", "is not a JSON object", record)
     record_id = record.get("id") if isinstance(record.get("id"), str) else ""
@@ -184,10 +232,83 @@ def validate(resource: str, record: Any) -> InvalidRecord | None:
                 if required:
                     return InvalidRecord(resource, record_id, where, "is required", record)
             elif not _type_ok(kind, value):
-                expected = "a date (YYYY-MM-DD)" if kind == "date" else f"of type {kind}"
-                error = f"must be {expected}, got {type(value).__name__}"
+                error = f"must be {_EXPECTED[kind]}, got {type(value).__name__}"
                 return InvalidRecord(resource, record_id, where, error, record)
     return None
+
+
+# The same contract as plain checks, built once: a sync checks hundreds of thousands of
+# records, nearly all valid, so the common answer must be cheap; _explain names the field of
+# the rare bad one.
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda value: isinstance(value, str) and "\x00" not in value,
+    "int": _is_int,
+    "year": lambda value: _is_int(value) and 1900 <= value <= 2100,
+    "number": _is_number,
+    "date": _is_date,
+    "list": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
+# (keys to the value, keys inside each item of a list or None, type check, required)
+_Check = tuple[tuple[str, ...], tuple[str, ...] | None, Callable[[Any], bool], bool]
+
+
+def _compile(contract: dict[str, tuple[str, bool]]) -> tuple[_Check, ...]:
+    checks = []
+    for path, (kind, required) in contract.items():
+        outer, _sep, inner = path.partition("[].")
+        if "[]" in inner:
+            raise ValueError(f"Only one list level is supported: {path}")
+        checks.append(
+            (
+                tuple(outer.split(".")),
+                tuple(inner.split(".")) if inner else None,
+                _TYPE_CHECKS[kind],
+                required,
+            )
+        )
+    return tuple(checks)
+
+
+_CHECKS = {resource: _compile(contract) for resource, contract in CONTRACT.items()}
+
+
+def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _conforms(resource: str, record: Any) -> bool:
+    if not isinstance(record, dict):
+        return False
+    for keys, inner, type_ok, required in _CHECKS[resource]:
+        value = record.get(keys[0]) if len(keys) == 1 else _dig(record, keys)
+        if inner is not None:
+            # "list[].key": every item's key; a missing or non-list list has no items to check.
+            if isinstance(value, list):
+                for item in value:
+                    found = _dig(item, inner)
+                    if found is None:
+                        if required:
+                            return False
+                    elif not type_ok(found):
+                        return False
+        elif value is None:
+            if required:
+                return False
+        elif not type_ok(value):
+            return False
+    return True
+
+
+def validate(resource: str, record: Any) -> InvalidRecord | None:
+    """The first way the record breaks the contract, or None."""
+    if _conforms(resource, record):
+        return None
+    return _explain(resource, record)
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -222,6 +343,8 @@ class SisClient:
         self._urls: dict[str, str] | None = None
         self._token: str | None = None
         self._token_expires = 0.0
+        self._auth_lock = threading.Lock()  # one discovery and one token for all threads
+        self._count_lock = threading.Lock()
         self.requests = 0  # every HTTP exchange, retries included
 
     @classmethod
@@ -248,7 +371,8 @@ class SisClient:
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request with retries for network errors, 429 and 5xx."""
         for attempt in range(1, self.max_attempts + 1):
-            self.requests += 1
+            with self._count_lock:
+                self.requests += 1
             try:
                 response = self.http.request(method, url, **kwargs)
             except httpx.TransportError as error:
@@ -278,53 +402,74 @@ class SisClient:
 
     def urls(self) -> dict[str, str]:
         if self._urls is None:
-            response = self._send("GET", self.base_url + "/")
-            body = self._json(response, "discovery")
-            try:
-                urls = body["urls"]
-                self._urls = {
-                    "oauth": urls["oauth"],
-                    "data": urls["dataManagementApi"].rstrip("/") + "/ed-fi/",
-                    "changes": urls.get("changeQueries", self.base_url + "/changeQueries/v1/"),
-                }
-            except (KeyError, TypeError, AttributeError):
-                raise SisResponseError("The discovery document lacks its urls.") from None
+            with self._auth_lock:
+                if self._urls is None:
+                    self._urls = self._discover()
         return self._urls
+
+    def _discover(self) -> dict[str, str]:
+        body = self._json(self._send("GET", self.base_url + "/"), "discovery")
+        try:
+            urls = body["urls"]
+            return {
+                "oauth": urls["oauth"],
+                "data": urls["dataManagementApi"].rstrip("/") + "/ed-fi/",
+                "changes": urls.get("changeQueries", self.base_url + "/changeQueries/v1/"),
+            }
+        except (KeyError, TypeError, AttributeError):
+            raise SisResponseError("The discovery document lacks its urls.") from None
 
     def _token_value(self) -> str:
         if self._token is None or time.monotonic() >= self._token_expires:
-            response = self._send(
-                "POST",
-                self.urls()["oauth"],
-                data={"grant_type": "client_credentials"},
-                auth=self.credentials,
-            )
-            if response.status_code != 200:
-                raise SisAuthError(f"The token endpoint answered HTTP {response.status_code}.")
-            body = self._json(response, "token")
-            if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-                raise SisAuthError("The token endpoint sent no access token.")
-            lifetime = body.get("expires_in") if isinstance(body.get("expires_in"), int) else 60
-            # Refresh a little early so a token does not expire between check and use.
-            self._token = body["access_token"]
-            self._token_expires = time.monotonic() + max(lifetime - 30, lifetime / 2)
+            oauth = self.urls()["oauth"]
+            with self._auth_lock:
+                # Another thread may have fetched one while this one waited.
+                if self._token is None or time.monotonic() >= self._token_expires:
+                    self._authenticate(oauth)
         return self._token
+
+    def _authenticate(self, oauth: str) -> None:
+        response = self._send(
+            "POST", oauth, data={"grant_type": "client_credentials"}, auth=self.credentials
+        )
+        if response.status_code != 200:
+            raise SisAuthError(f"The token endpoint answered HTTP {response.status_code}.")
+        body = self._json(response, "token")
+        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+            raise SisAuthError("The token endpoint sent no access token.")
+        lifetime = body.get("expires_in") if isinstance(body.get("expires_in"), int) else 60
+        # Refresh a little early so a token does not expire between check and use.
+        self._token_expires = time.monotonic() + max(lifetime - 30, lifetime / 2)
+        self._token = body["access_token"]
+
+    def _forget_token(self, token: str) -> None:
+        """Drop a token the SIS refused, unless another thread has replaced it already."""
+        with self._auth_lock:
+            if self._token == token:
+                self._token = None
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> httpx.Response:
         """An authenticated GET; on 401 it fetches a new token and tries once more."""
         for renewed in (False, True):
-            headers = {"Authorization": f"Bearer {self._token_value()}"}
+            token = self._token_value()
+            headers = {"Authorization": f"Bearer {token}"}
             response = self._send("GET", url, params=params, headers=headers)
             if response.status_code != 401 or renewed:
                 break
             logger.info("SIS token refused, authenticating again")
-            self._token = None
+            self._forget_token(token)
         if response.status_code != 200:
             raise SisResponseError(f"HTTP {response.status_code} from {_route(url)}")
         return response
 
     @staticmethod
     def _json(response: httpx.Response, what: str) -> Any:
+        try:
+            # orjson decodes a page in half the time; it refuses a few things the standard
+            # library reads (integers past 64 bits, NaN), which then go the slow way.
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            pass
         try:
             return response.json()
         except ValueError:

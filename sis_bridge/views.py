@@ -9,10 +9,13 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from audit.models import Action
 from audit.services import access_record
 from centers.access import staff_access
+from reengage import faults
+from reengage.ratelimits import limited
 from youth.access import can_change, get_youth_for_user, youth_visible_to
 from youth.services import education_records_allowed
 
@@ -85,6 +88,9 @@ def refresh(request, pk: int):
     else:
         user_id, requested_at = request.user.pk, time.time()
         transaction.on_commit(lambda: sis_student_pull_task.delay(youth.pk, user_id))
+    if request.htmx and faults.not_queued(sis_student_pull_task):
+        # The whole page, to show the message saying why nothing is refreshing.
+        return HttpResponseClientRefresh()
     if request.htmx:
         context = panel_context(youth, request.user, waiting_since=requested_at)
         return render(request, "sis_bridge/panel.html", context)
@@ -92,6 +98,7 @@ def refresh(request, pk: int):
 
 
 @require_POST
+@limited("search")
 def find(request, pk: int):
     """Searching the SIS is a disclosure: a POST, by LAUSD staff, logged by the service."""
     youth = get_youth_for_user(request.user, pk, write=True)
@@ -123,7 +130,10 @@ def link(request, pk: int):
     except (ValidationError, SisError, SisConsentRequired) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("youth:detail", youth.pk)
-    messages.success(request, _("Linked to the district record; the credits are being pulled."))
+    if faults.not_queued(sis_student_pull_task):  # the middleware says why there is no pull
+        messages.success(request, _("Linked to the district record."))
+    else:
+        messages.success(request, _("Linked to the district record; the credits are being pulled."))
     return redirect("youth:detail", youth.pk)
 
 

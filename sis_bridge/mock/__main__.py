@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         token_limit=args.token_limit,
         public_url=args.public_url,
     )
+    app.dataset.count_records()  # before listening, so no request waits for it
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

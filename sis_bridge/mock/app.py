@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -30,6 +31,14 @@ DEPENDENCY_ORDER = (
     "studentAcademicRecords",
     "courseTranscripts",
 )
+
+
+class RecordsResponse(JSONResponse):
+    """Records as JSON, encoded by orjson: the same bytes as Starlette's JSONResponse (compact,
+    UTF-8) in a tenth of the time, which matters when a sync pages through 100,000 students."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 @dataclass
@@ -229,7 +238,7 @@ async def _page_response(request: Request, resource: str, page: Page) -> Respons
     if partial is not None:
         items = flt.truncate(items, partial.mode)
     headers = {"Total-Count": str(page.total)} if page.total is not None else None
-    response = JSONResponse(items, headers=headers)
+    response = RecordsResponse(items, headers=headers)
     if partial is not None and partial.mode == "body":
         return flt.cut_body(response)
     return response
@@ -245,7 +254,7 @@ async def tracked_changes(request: Request) -> Response:
     kind = request.url.path.rsplit("/", 1)[-1]
     entries = _sis(request).dataset.tracked_changes(resource, kind, paging.window)
     headers = {"Total-Count": str(len(entries))} if paging.with_total else None
-    return JSONResponse(entries[paging.offset : paging.offset + paging.limit], headers=headers)
+    return RecordsResponse(entries[paging.offset : paging.offset + paging.limit], headers=headers)
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -278,7 +287,7 @@ async def item(request: Request) -> Response:
     partial = flt.take_for_response(request.scope, queue, "partial")
     if partial is not None and partial.mode == "nested":
         record = flt.truncate([record], "nested")[0]
-    return JSONResponse(record, headers=headers)
+    return RecordsResponse(record, headers=headers)
 
 
 # --- test and demo controls (never faulted, no token) ---------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class InvalidFilter(ValueError):
     """A filter value of the wrong type, e.g. schoolId=abc."""
 
 
+@functools.lru_cache(maxsize=4096)  # one version for a student's records in all four lists
 def record_metadata(change_version: int) -> tuple[str, str]:
     """(_etag, _lastModifiedDate) for a change version; the etag is .NET ToBinary, like the ODS."""
     moment = _EPOCH + dt.timedelta(seconds=change_version)
@@ -161,7 +163,8 @@ class Dataset:
         self.size = students
         self._bumps: dict[int, int] = {}
         self._newest = BASE_VERSION + 2 * students
-        self._windows: dict[tuple[int | None, int | None, int], list[int]] = {}
+        self._windows: dict[tuple[int | None, int | None, int], Sequence[int]] = {}
+        self._window_prefix: dict[tuple[int, str], tuple[list[int], array]] = {}
         self._catalogue: dict[str, list[dict[str, Any]]] = {}
         # Record counts per student (see generator.Plan.counts), filled as far as needed.
         self._counts = array("H")
@@ -195,6 +198,7 @@ class Dataset:
         self._newest += 1
         self._bumps[index] = self._newest
         self._windows.clear()
+        self._window_prefix.clear()
         return self._newest
 
     def index_for(self, student_unique_id: str) -> int | None:
@@ -222,8 +226,24 @@ class Dataset:
                 found = [i for i in range(self.size) if low_ <= self.change_version(i) <= high_]
             if len(self._windows) > 16:
                 self._windows.clear()
-            self._windows[key] = found
+                self._window_prefix.clear()
+            # A window holding everyone (a full sync pins maxChangeVersion) pages like no window.
+            self._windows[key] = range(self.size) if len(found) == self.size else found
         return self._windows[key]
+
+    def _candidate_prefix(self, resource: str, candidates: list[int]) -> array:
+        """Cumulative record counts of a window's students, so a page is found by bisection
+        instead of walking the window from its start (once per window and resource)."""
+        key = (id(candidates), resource)
+        cached = self._window_prefix.get(key)
+        if cached is None or cached[0] is not candidates:
+            column = _COUNT_COLUMN[resource]
+            self._fill_counts(max(candidates) + 1)
+            prefix = array("q", [0])
+            for index in candidates:
+                prefix.append(prefix[-1] + self._counts[3 * index + column])
+            cached = self._window_prefix[key] = (candidates, prefix)
+        return cached[1]
 
     # --- records -----------------------------------------------------------------------
 
@@ -362,19 +382,11 @@ class Dataset:
             skip = offset - prefix[position]
             indices: Sequence[int] = range(position, self.size)
         else:
-            column = _COUNT_COLUMN[resource]
-            self._fill_counts(max(candidates) + 1)
-            total, skip, position = 0, None, len(candidates)
-            for k, index in enumerate(candidates):
-                count = self._counts[3 * index + column]
-                if skip is None and total + count > offset:
-                    skip, position = offset - total, k
-                    if not with_total:
-                        break
-                total += count
+            prefix = self._candidate_prefix(resource, candidates)
+            total = prefix[-1] if with_total else None
+            position = bisect.bisect_right(prefix, offset) - 1
+            skip = offset - prefix[position] if position < len(candidates) else 0
             indices = candidates[position:]
-            skip = skip or 0
-            total = total if with_total else None
         items: list[dict[str, Any]] = []
         for index in indices:
             if len(items) >= limit:
@@ -383,6 +395,12 @@ class Dataset:
             items.extend(records[skip : skip + limit - len(items)])
             skip = 0
         return Page(items, total)
+
+    def count_records(self) -> None:
+        """Count every student's records now: the first page of a list sends Total-Count, for
+        which 100,000 students take longer than a client waits."""
+        for resource in _COUNT_COLUMN:
+            self._prefix_until(resource, 0, complete=True)
 
     def _fill_counts(self, students: int) -> None:
         done = len(self._counts) // 3

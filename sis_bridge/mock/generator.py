@@ -209,6 +209,7 @@ def _high_school_terms(birth: dt.date) -> int:
     return min(_terms_available(birth), 9)
 
 
+@functools.lru_cache(maxsize=4096)
 def identity(seed: int, index: int) -> Identity:
     # Stream 0 decides what the academic history depends on; names come from stream 2, so the
     # history can be counted without drawing names.
@@ -376,7 +377,16 @@ def on_track_credits(terms: int) -> float:
 
 def plan(seed: int, index: int) -> Plan:
     """The structure of a student's history (terms, schools, courses), without grades."""
-    return _plan(seed, index)[0]
+    return _planned(seed, index)[0]
+
+
+# Paging counts every student's records (plan) before it serves them (history): keep the plan
+# and where its random stream stood, so history goes on from there instead of planning again.
+# A full sync reads the four resources about a thousand students apart.
+@functools.lru_cache(maxsize=4096)
+def _planned(seed: int, index: int) -> tuple[Plan, tuple]:
+    planned, rng = _plan(seed, index)
+    return planned, rng.getstate()
 
 
 def _plan(seed: int, index: int) -> tuple[Plan, random.Random]:
@@ -496,11 +506,14 @@ def _attempt(course: cat.Course, letter: str | None, repeat: bool = False) -> At
     return Attempt(course, letter, cat.RESULT_PASS, cat.CREDITS_PER_SEMESTER_COURSE, repeat)
 
 
-# A sync often asks for one student's enrollments, records and transcripts in a row.
-@functools.lru_cache(maxsize=1024)
+# A sync asks for one student's enrollments, records and transcripts in a row (one student at
+# a time), or page by page in three lists that run up to about a thousand students apart.
+@functools.lru_cache(maxsize=4096)
 def history(seed: int, index: int) -> History:
     """Every term, course attempt and enrollment of one student."""
-    planned, rng = _plan(seed, index)
+    planned, state = _planned(seed, index)
+    rng = random.Random(0)  # noqa: S311 - reproducible test data
+    rng.setstate(state)
     profile = planned.person.profile
     grid: list[list[Attempt]] = []
     for term in planned.terms:

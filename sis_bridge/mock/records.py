@@ -31,6 +31,8 @@ _ID_BITS = 128
 # 32 digits, and the inverse recovers it.
 _SPREAD = 0x9E3779B97F4A7C15F39CC0605CEDC835
 _UNSPREAD = pow(_SPREAD, -1, 1 << _ID_BITS)
+_ID_MASK = (1 << _ID_BITS) - 1
+_PAD_MASK = (1 << _PAD_BITS) - 1
 
 
 @functools.cache
@@ -41,7 +43,7 @@ def _id_mask(seed: int) -> int:
 
 def _pad(code: int, index: int, ordinal: int) -> int:
     mixed = index * 0x9E3779B97F4A7C15 + ordinal * 0xC2B2AE3D27D4EB4F + code * 0x165667B19E3779F9
-    return mixed & ((1 << _PAD_BITS) - 1)
+    return mixed & _PAD_MASK
 
 
 def resource_id(seed: int, resource: str, index: int, ordinal: int) -> str:
@@ -49,7 +51,7 @@ def resource_id(seed: int, resource: str, index: int, ordinal: int) -> str:
     code = RESOURCE_CODES[resource]
     payload = (code << 48) | (index << 16) | ordinal
     plain = (payload << _PAD_BITS) | _pad(code, index, ordinal)
-    return f"{(plain * _SPREAD) % (1 << _ID_BITS) ^ _id_mask(seed):032x}"
+    return f"{(plain * _SPREAD) & _ID_MASK ^ _id_mask(seed):032x}"
 
 
 def parse_resource_id(seed: int, value: str) -> tuple[str, int, int] | None:
@@ -163,6 +165,33 @@ def academic_record_jsons(seed: int, student: History) -> list[dict[str, Any]]:
     return records
 
 
+@functools.cache
+def _transcript_template(course: cat.Course) -> dict[str, Any]:
+    """What every transcript of a course shares, in the record's key order: a record starts
+    as a copy and fills in the rest (shared inner objects are only ever read)."""
+    return {
+        "id": None,
+        "courseAttemptResultDescriptor": None,
+        "courseReference": {"courseCode": course.code, "educationOrganizationId": cat.LEA_ID},
+        "studentAcademicRecordReference": None,
+        "courseTitle": course.transcript_title,
+        "attemptedCredits": cat.CREDITS_PER_SEMESTER_COURSE,
+        "attemptedCreditTypeDescriptor": cat.CREDIT_TYPE,
+        "attemptedCreditConversion": cat.CREDIT_CONVERSION,
+        "earnedCredits": None,
+        "earnedCreditTypeDescriptor": cat.CREDIT_TYPE,
+        "earnedCreditConversion": cat.CREDIT_CONVERSION,
+        "methodCreditEarnedDescriptor": (
+            cat.METHOD_CREDIT_RECOVERY if course.credit_recovery else cat.METHOD_CLASSROOM
+        ),
+        "whenTakenGradeLevelDescriptor": None,
+        "academicSubjects": [{"academicSubjectDescriptor": course.subject}],
+    }
+
+
+_COLLEGE_PREP = [{"creditCategoryDescriptor": cat.CATEGORY_COLLEGE_PREP}]
+
+
 def course_transcript_jsons(seed: int, student: History) -> list[dict[str, Any]]:
     uid = student.person.student_unique_id
     index = student.person.index
@@ -178,35 +207,18 @@ def course_transcript_jsons(seed: int, student: History) -> list[dict[str, Any]]
         grade_level = cat.GRADE_LEVEL[term.grade]
         for attempt in term.attempts:
             course = attempt.course
-            record: dict[str, Any] = {
-                "id": resource_id(seed, "courseTranscripts", index, ordinal),
-                "courseAttemptResultDescriptor": attempt.result,
-                "courseReference": {
-                    "courseCode": course.code,
-                    "educationOrganizationId": cat.LEA_ID,
-                },
-                "studentAcademicRecordReference": record_reference,
-                "courseTitle": course.transcript_title,
-                "attemptedCredits": cat.CREDITS_PER_SEMESTER_COURSE,
-                "attemptedCreditTypeDescriptor": cat.CREDIT_TYPE,
-                "attemptedCreditConversion": cat.CREDIT_CONVERSION,
-                "earnedCredits": attempt.earned,
-                "earnedCreditTypeDescriptor": cat.CREDIT_TYPE,
-                "earnedCreditConversion": cat.CREDIT_CONVERSION,
-                "methodCreditEarnedDescriptor": (
-                    cat.METHOD_CREDIT_RECOVERY if course.credit_recovery else cat.METHOD_CLASSROOM
-                ),
-                "whenTakenGradeLevelDescriptor": grade_level,
-                "academicSubjects": [{"academicSubjectDescriptor": course.subject}],
-            }
+            record = _transcript_template(course).copy()
+            record["id"] = resource_id(seed, "courseTranscripts", index, ordinal)
+            record["courseAttemptResultDescriptor"] = attempt.result
+            record["studentAcademicRecordReference"] = record_reference
+            record["earnedCredits"] = attempt.earned
+            record["whenTakenGradeLevelDescriptor"] = grade_level
             if attempt.letter is not None:
                 record["finalLetterGradeEarned"] = attempt.letter
             if attempt.repeat:
                 record["courseRepeatCodeDescriptor"] = cat.REPEAT_REPLACEMENT
             if course.college_prep:
-                record["creditCategories"] = [
-                    {"creditCategoryDescriptor": cat.CATEGORY_COLLEGE_PREP}
-                ]
+                record["creditCategories"] = _COLLEGE_PREP
             records.append(record)
             ordinal += 1
     return records

@@ -1,21 +1,27 @@
-"""The nightly sync's bulk path: students fetched in pages (or taken from the change scan) and
-written in blocks of about 500, one transaction per block.
+"""How students are written: fetched in pages, per student (several at once), or taken from
+the change scan, and written in blocks of about 500, one transaction per block; a one-student
+pull is a block of one.
 
-Every student still goes through the same checks as a one-student pull (contract, one student
-record, birth date, catalogue courses); one who fails stays out of the block's writes, keeps
-their last good snapshot, and their link records the error.
+Every student goes through the same checks (contract, one student record, birth date,
+catalogue courses); one who fails stays out of the block's writes, keeps their last good
+snapshot, and their link records the error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import json
 import logging
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,20 +35,25 @@ from sis_bridge.models import (
     SyncRun,
     TranscriptCourse,
 )
-from youth.models import Youth
+from youth.models import Consent, Youth
 from youth.services import education_records_allowed
 
-from .mapping import Catalogue, snapshot
+from .mapping import (
+    ENROLLMENT_COLUMNS,
+    STUDENT_RESOURCES,
+    TERM_COLUMNS,
+    TRANSCRIPT_COLUMNS,
+    Catalogue,
+    Snapshot,
+    snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
-STUDENT_RESOURCES = (
-    "students",
-    "studentSchoolAssociations",
-    "studentAcademicRecords",
-    "courseTranscripts",
-)
 BLOCK_SIZE = 500
+# Students asked for at once when the nightly sync fetches them one by one (each takes four
+# requests in a row); the ODS serves requests in parallel, the mock one at a time.
+FETCH_WORKERS = 8
 # Change-scan records kept to build snapshots from; past this the scan keeps only the ids.
 KEEP_SCANNED_RECORDS = 100_000
 SNAPSHOT_TABLES = (
@@ -84,6 +95,28 @@ def quarantine_rows(run: SyncRun, youth_id: int | None, invalid: Iterable[Invali
     ]
 
 
+def with_consents(links: QuerySet[SisLink]) -> QuerySet[SisLink]:
+    """Links with their youth's consents, holding only what a sync reads: the nightly run
+    loads every link twice (to choose whom to ask, then to write), 100,000 at LA scale."""
+    consents = Consent.objects.only(
+        "youth_id", "covers_school_records", "signed_on", "withdrawn_on", "expires_on"
+    )
+    return (
+        links.select_related("youth")
+        .only(
+            "youth_id",
+            "student_unique_id",
+            "snapshot_hash",
+            "special_status",
+            "last_error",
+            "last_refreshed_at",
+            "last_attempt_at",
+            "youth__birth_date",
+        )
+        .prefetch_related(Prefetch("youth__consents", queryset=consents))
+    )
+
+
 def born_on_the_same_day(youth: Youth, student: dict[str, Any]) -> bool:
     born = dt.date.fromisoformat(student["birthDate"])
     mine = youth.birth_date
@@ -121,6 +154,27 @@ def fetch_one(client: SisClient, link_pk: int, student_unique_id: str) -> Pulled
     return pulled
 
 
+def fetch_many(client: SisClient, students: Iterable[tuple[int, str]]) -> Iterator[Pulled]:
+    """fetch_one for each (link pk, LAUSD ID), FETCH_WORKERS students at a time, in order.
+
+    The SIS answers one student's request while we wait on another's: most of a per-student
+    pull is waiting. At most 2 * FETCH_WORKERS students are fetched ahead of the caller, so
+    memory stays flat however many are pending.
+    """
+    ahead: deque[Future[Pulled]] = deque()
+    with ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="sis-fetch") as pool:
+        try:
+            for link_pk, uid in students:
+                ahead.append(pool.submit(fetch_one, client, link_pk, uid))
+                if len(ahead) >= 2 * FETCH_WORKERS:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:
+            for future in ahead:
+                future.cancel()
+
+
 def verdict(pulled: Pulled, youth: Youth, catalogue: Catalogue) -> str:
     """Why these records may not replace the youth's snapshot, or ""."""
     records = pulled.records
@@ -141,8 +195,31 @@ def verdict(pulled: Pulled, youth: Youth, catalogue: Catalogue) -> str:
     return ""
 
 
+@dataclass
+class _Outcome:
+    """What a block does for one pulled student."""
+
+    pulled: Pulled
+    link: SisLink
+    error: str = ""
+    fingerprint: str = ""
+    rows: Snapshot | None = None  # only when the snapshot changed
+
+    @property
+    def outcome(self) -> str:
+        if self.error:
+            return "failed"
+        return "changed" if self.rows is not None else "unchanged"
+
+
 class BlockWriter:
-    """Collects pulled students and writes them ~500 at a time, one transaction per block."""
+    """Collects pulled students and writes them ~500 at a time, one transaction per block.
+
+    Rows go in by COPY, as tuples. A student whose fingerprint (records, catalogue, mapping)
+    matches the stored one is not mapped at all. Should the database refuse a value (too long,
+    out of range), the block is written again student by student, and only the student whose
+    rows it refused fails, keeping their last good snapshot.
+    """
 
     def __init__(self, run: SyncRun, catalogue: Catalogue, user=None) -> None:
         self.run = run
@@ -167,70 +244,130 @@ class BlockWriter:
         block, self.block = self.block, []
         if not block:
             return
-        run, now = self.run, timezone.now()
         links = {
             link.pk: link
-            for link in SisLink.objects.filter(pk__in=[p.link_pk for p in block])
-            .select_related("youth")
-            .prefetch_related("youth__consents")
+            for link in with_consents(SisLink.objects.filter(pk__in=[p.link_pk for p in block]))
         }
-        entries, quarantined, refreshed, failed = [], [], [], []
-        changed: list[int] = []
-        rows: dict[type, list] = {model: [] for _resource, model in SNAPSHOT_TABLES}
+        today = timezone.localdate()
+        outcomes = []
         for pulled in block:
             link = links.get(pulled.link_pk)
-            if link is None or not education_records_allowed(link.youth):
+            if link is None or not education_records_allowed(link.youth, today):
                 # Unlinked, or consent withdrawn since the run began: nothing is kept.
                 if link is not None and pulled.link_pk not in self.counted:
                     self.counted.add(pulled.link_pk)
-                    run.skipped += 1
+                    self.run.skipped += 1
                 continue
-            youth = link.youth
-            link.last_attempt_at = pulled.attempted_at
-            link.updated_at = now
+            outcomes.append(self._judge(pulled, link))
+        try:
+            with transaction.atomic():
+                self._write(outcomes)
+        except DatabaseError:
+            logger.warning(
+                "SIS run %s: a block was refused, writing it student by student", self.run.pk
+            )
+            with transaction.atomic():
+                self._write(outcomes, alone=True)
+        for item in outcomes:
+            if item.error:
+                logger.warning(
+                    "SIS pull for youth %s failed in run %s: %s",
+                    item.link.youth_id,
+                    self.run.pk,
+                    item.error,
+                )
+            self._count(item.link.pk, item.outcome)
+
+    def _judge(self, pulled: Pulled, link: SisLink) -> _Outcome:
+        item = _Outcome(pulled, link, error=verdict(pulled, link.youth, self.catalogue))
+        if not item.error:
+            rows = snapshot(link.youth_id, pulled.records, self.catalogue)
+            item.fingerprint = rows.fingerprint()
+            if item.fingerprint != link.snapshot_hash:
+                item.rows = rows
+        return item
+
+    def _write(self, outcomes: list[_Outcome], *, alone: bool = False) -> None:
+        """Every write of the block; with `alone`, each student's rows in a savepoint."""
+        changed = [item for item in outcomes if item.rows is not None and not item.error]
+        with connection.cursor() as cursor:
+            if alone:
+                for item in changed:
+                    try:
+                        with transaction.atomic():
+                            _replace_rows(cursor, [item])
+                    except DatabaseError as refused:
+                        item.error = _(
+                            "The SIS sent a value the database cannot store (%(kind)s)."
+                        ) % {"kind": type(refused).__name__}
+            else:
+                _replace_rows(cursor, changed)
+        run, now = self.run, timezone.now()
+        entries, quarantined, refreshed, failed = [], [], [], []
+        for item in outcomes:
+            pulled, link = item.pulled, item.link
             detail = {"sync_run": run.pk, "records": {k: len(v) for k, v in pulled.records.items()}}
             entries.append(
                 AccessLogEntry(
-                    user=self.user, youth_id=youth.pk, action=Action.SIS_PULLED, detail=detail
+                    user=self.user, youth_id=link.youth_id, action=Action.SIS_PULLED, detail=detail
                 )
             )
-            quarantined += quarantine_rows(run, youth.pk, pulled.invalid)
-            error = verdict(pulled, youth, self.catalogue)
-            if error:
-                link.last_error = error[:500]
+            quarantined += quarantine_rows(run, link.youth_id, pulled.invalid)
+            link.last_attempt_at = pulled.attempted_at
+            link.updated_at = now
+            if item.error:
+                link.last_error = item.error[:500]
                 failed.append(link)
-                logger.warning(
-                    "SIS pull for youth %s failed in run %s: %s", youth.pk, run.pk, error
-                )
-                self._count(link.pk, "failed")
-                continue
-            new = snapshot(youth.pk, pulled.records, self.catalogue)
-            fingerprint = new.fingerprint()
-            if fingerprint != link.snapshot_hash:
-                changed.append(youth.pk)
-                rows[AcademicTerm] += new.terms
-                rows[TranscriptCourse] += new.courses
-                rows[Enrollment] += new.enrollments
-                self._count(link.pk, "changed")
             else:
-                self._count(link.pk, "unchanged")
-            link.snapshot_hash = fingerprint
-            link.special_status = new.special_status
-            link.last_refreshed_at = link.last_attempt_at
-            link.last_error = ""
-            refreshed.append(link)
-        with transaction.atomic():
-            if changed:
-                for model, new_rows in rows.items():
-                    model.objects.filter(youth_id__in=changed).delete()
-                    model.objects.bulk_create(new_rows)
-            AccessLogEntry.objects.bulk_create(entries)
-            QuarantinedRecord.objects.bulk_create(quarantined)
-            fields = ["last_attempt_at", "last_error", "updated_at"]
-            if refreshed:
-                _update_refreshed(refreshed)
-            if failed:
-                SisLink.objects.bulk_update(failed, fields)
+                link.snapshot_hash = item.fingerprint
+                if item.rows is not None:
+                    link.special_status = item.rows.special_status
+                link.last_refreshed_at = link.last_attempt_at
+                link.last_error = ""
+                refreshed.append(link)
+        AccessLogEntry.objects.bulk_create(entries)
+        QuarantinedRecord.objects.bulk_create(quarantined)
+        if refreshed:
+            _update_refreshed(refreshed)
+        if failed:
+            SisLink.objects.bulk_update(failed, ["last_attempt_at", "last_error", "updated_at"])
+
+
+def _replace_rows(cursor, changed: list[_Outcome]) -> None:
+    """Delete the students' old snapshot rows and COPY the new ones in."""
+    if not changed:
+        return
+    youth_ids = [item.link.youth_id for item in changed]
+    # A block's students are a sliver of any snapshot table, so the youth index is always the
+    # way in; but a first sync fills the tables faster than autovacuum's ANALYZE follows, and
+    # on stale statistics the planner scans millions of rows per DELETE.
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    for model, _columns in SNAPSHOT_COPIES:
+        table = model._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE youth_id = ANY(%s)", [youth_ids])  # noqa: S608
+    cursor.execute("SET LOCAL enable_seqscan = on")
+    for number, (model, columns) in enumerate(SNAPSHOT_COPIES):
+        text = "".join(item.rows.csv()[number] for item in changed)
+        with connection.wrap_database_errors:  # psycopg2's errors as Django's, as for execute
+            cursor.copy_expert(_copy_sql(model, columns), io.StringIO(text))
+
+
+@functools.cache
+def _copy_sql(model: type[models.Model], columns: tuple[str, ...]) -> str:
+    """COPY in CSV: an empty unquoted field is NULL, except in text columns (never null)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    text = [name for name in columns if fields[name].get_internal_type() == "CharField"]
+    return (
+        f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
+        f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(text)}))"
+    )
+
+
+SNAPSHOT_COPIES = (
+    (AcademicTerm, TERM_COLUMNS),
+    (TranscriptCourse, TRANSCRIPT_COLUMNS),
+    (Enrollment, ENROLLMENT_COLUMNS),
+)
 
 
 def _update_refreshed(links: list[SisLink]) -> None:

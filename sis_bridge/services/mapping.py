@@ -1,17 +1,30 @@
-"""Ed-Fi records (already checked against the contract) to our snapshot rows."""
+"""Ed-Fi records (already checked against the contract) to our snapshot rows.
+
+Rows are plain tuples in the column order of TERM_COLUMNS, TRANSCRIPT_COLUMNS and
+ENROLLMENT_COLUMNS: the nightly sync maps millions of them and loads them with COPY, so no
+model instance is made per row. Text is cut to its column's width, as a row the database
+refuses would fail its whole block.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
-import json
+import io
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sis_bridge import credits
 from sis_bridge.client import Fetched, SisClient
-from sis_bridge.models import AcademicTerm, Enrollment, TranscriptCourse
 
+STUDENT_RESOURCES = (
+    "students",
+    "studentSchoolAssociations",
+    "studentAcademicRecords",
+    "courseTranscripts",
+)
 GRADE_LEVELS = {
     "Ninth grade": 9,
     "Tenth grade": 10,
@@ -31,6 +44,7 @@ EXIT_CODES = {
     "Withdrawn": "E400",
 }
 NOT_COUNTED_REPEATS = frozenset({"Repeat NotCounted", "Replaced NotCounted", "Not Counted Other"})
+AG_LETTERS = frozenset("abcdefg")  # one letter: "ab" is in "abcdefg" too
 
 
 def code_value(descriptor: str | None) -> str:
@@ -42,6 +56,69 @@ def _grade(descriptor: str | None) -> int | None:
     return GRADE_LEVELS.get(code_value(descriptor))
 
 
+# The snapshot tables' columns (all but the primary key), in the order the row tuples hold them.
+TERM_COLUMNS = (
+    "youth_id",
+    "sis_id",
+    "school_id",
+    "school_year",
+    "term",
+    "grade_level",
+    "attempted_credits",
+    "earned_credits",
+    "cumulative_earned_credits",
+    "credit_type",
+    "lausd_credits_earned",
+    "gpa",
+    "cumulative_gpa",
+)
+TRANSCRIPT_COLUMNS = (
+    "youth_id",
+    "sis_id",
+    "school_id",
+    "school_year",
+    "term",
+    "grade_level",
+    "course_code",
+    "title",
+    "subject_area",
+    "academic_subject",
+    "ag_letter",
+    "letter_grade",
+    "result",
+    "attempted_credits",
+    "earned_credits",
+    "credit_type",
+    "credit_conversion",
+    "lausd_credits",
+    "counted",
+    "credit_recovery",
+)
+ENROLLMENT_COLUMNS = (
+    "youth_id",
+    "sis_id",
+    "school_id",
+    "school_name",
+    "entry_date",
+    "entry_grade",
+    "exit_date",
+    "exit_descriptor",
+    "exit_code",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseFacts:
+    title: str = ""
+    ag: str = ""
+    group: str = ""
+    recovery: bool = False
+    state_code: str = ""
+
+
+NO_FACTS = CourseFacts()
+
+
 @dataclass
 class Catalogue:
     """Courses and schools, fetched once per run: transcripts name a course, not its A-G area."""
@@ -49,6 +126,16 @@ class Catalogue:
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)
     schools: dict[int, str] = field(default_factory=dict)
     invalid: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.facts = {code: _course_facts(course) for code, course in self.courses.items()}
+        self._areas: dict[tuple[str, str], str] = {}
+        # A quarantined course's code, when it is one (it may be what broke the contract).
+        self._bad_codes = {
+            r.raw["courseCode"]
+            for r in self.invalid
+            if isinstance(r.raw, dict) and isinstance(r.raw.get("courseCode"), str)
+        }
 
     @classmethod
     def fetch(cls, client: SisClient) -> Catalogue:
@@ -62,14 +149,27 @@ class Catalogue:
 
     def unusable_courses(self, transcripts: list[dict[str, Any]]) -> str:
         """The first course code of these transcripts whose catalogue record was quarantined."""
-        bad = {r.raw.get("courseCode") for r in self.invalid if isinstance(r.raw, dict)} - {None}
+        if not self._bad_codes:
+            return ""
         codes = (t["courseReference"]["courseCode"] for t in transcripts)
-        return next((code for code in codes if code in bad), "")
+        return next((code for code in codes if code in self._bad_codes), "")
+
+    def area(self, code: str, subject: str) -> str:
+        """The LAUSD requirement area of a course (and the subject its transcript names)."""
+        key = (code, subject)
+        area = self._areas.get(key)
+        if area is None:
+            facts = self.facts.get(code, NO_FACTS)
+            area = self._areas[key] = credits.requirement_area(
+                state_code=facts.state_code,
+                requirement_group=facts.group,
+                ag_letter=facts.ag,
+                subject=subject,
+            )
+        return area
 
 
-def _course_facts(course: dict[str, Any] | None) -> dict[str, Any]:
-    if course is None:
-        return {}
+def _course_facts(course: dict[str, Any]) -> CourseFacts:
     lausd = (course.get("_ext") or {}).get("lausd") or {}
     state_code = next(
         (
@@ -80,134 +180,146 @@ def _course_facts(course: dict[str, Any] | None) -> dict[str, Any]:
         "",
     )
     ag = lausd.get("agSubjectArea")
-    return {
-        "title": course.get("courseTitle", ""),
-        "ag": ag if isinstance(ag, str) and ag in "abcdefg" else "",
-        "group": lausd.get("requirementGroup") or "",
-        "recovery": lausd.get("creditRecovery") is True,
-        "state_code": state_code,
-    }
-
-
-def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> TranscriptCourse:
-    reference = record["studentAcademicRecordReference"]
-    code = record["courseReference"]["courseCode"]
-    facts = _course_facts(catalogue.courses.get(code))
-    subjects = record.get("academicSubjects") or []
-    subject = code_value(subjects[0]["academicSubjectDescriptor"]) if subjects else ""
-    ag = facts.get("ag", "")
-    credit_type = record.get("earnedCreditTypeDescriptor") or ""
-    conversion = record.get("earnedCreditConversion")
-    method = code_value(record.get("methodCreditEarnedDescriptor"))
-    return TranscriptCourse(
-        youth_id=youth_id,
-        sis_id=record["id"],
-        school_id=reference["educationOrganizationId"],
-        school_year=reference["schoolYear"],
-        term=code_value(reference["termDescriptor"]),
-        grade_level=_grade(record.get("whenTakenGradeLevelDescriptor")),
-        course_code=code,
-        title=(record.get("courseTitle") or facts.get("title") or code)[:60],
-        subject_area=credits.requirement_area(
-            state_code=facts.get("state_code", ""),
-            requirement_group=facts.get("group", ""),
-            ag_letter=ag,
-            subject=subject,
-        ),
-        academic_subject=subject[:120],
-        ag_letter=ag,
-        letter_grade=(record.get("finalLetterGradeEarned") or "")[:20],
-        result=code_value(record["courseAttemptResultDescriptor"])[:40],
-        attempted_credits=record.get("attemptedCredits"),
-        earned_credits=record.get("earnedCredits"),
-        credit_type=credit_type,
-        credit_conversion=conversion,
-        lausd_credits=credits.lausd_credits(record.get("earnedCredits"), credit_type, conversion),
-        counted=code_value(record.get("courseRepeatCodeDescriptor")) not in NOT_COUNTED_REPEATS,
-        credit_recovery=method == "Credit recovery" or facts.get("recovery", False),
+    return CourseFacts(
+        title=course.get("courseTitle", ""),
+        ag=ag if ag in AG_LETTERS else "",
+        group=lausd.get("requirementGroup") or "",
+        recovery=lausd.get("creditRecovery") is True,
+        state_code=state_code,
     )
 
 
-def term_row(
-    youth_id: int, record: dict[str, Any], grades: dict[tuple, int | None]
-) -> AcademicTerm:
+def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
+    """A TRANSCRIPT_COLUMNS row."""
+    reference = record["studentAcademicRecordReference"]
+    code = record["courseReference"]["courseCode"]
+    facts = catalogue.facts.get(code, NO_FACTS)
+    subjects = record.get("academicSubjects") or []
+    subject = code_value(subjects[0]["academicSubjectDescriptor"]) if subjects else ""
+    credit_type = record.get("earnedCreditTypeDescriptor") or ""
+    conversion = record.get("earnedCreditConversion")
+    earned = record.get("earnedCredits")
+    return (
+        youth_id,
+        record["id"][:32],
+        reference["educationOrganizationId"],
+        reference["schoolYear"],
+        code_value(reference["termDescriptor"])[:60],
+        _grade(record.get("whenTakenGradeLevelDescriptor")),
+        code[:60],
+        (record.get("courseTitle") or facts.title or code)[:60],
+        catalogue.area(code, subject),
+        subject[:120],
+        facts.ag,
+        (record.get("finalLetterGradeEarned") or "")[:20],
+        code_value(record["courseAttemptResultDescriptor"])[:40],
+        record.get("attemptedCredits"),
+        earned,
+        credit_type[:306],
+        conversion,
+        credits.lausd_credits(earned, credit_type, conversion),
+        code_value(record.get("courseRepeatCodeDescriptor")) not in NOT_COUNTED_REPEATS,
+        code_value(record.get("methodCreditEarnedDescriptor")) == "Credit recovery"
+        or facts.recovery,
+    )
+
+
+def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | None]) -> tuple:
+    """A TERM_COLUMNS row."""
     gpas = record.get("gradePointAverages") or []
     cumulative = next((g for g in gpas if g.get("isCumulative") is True), None)
     session = next((g for g in gpas if g.get("isCumulative") is not True), None)
-    term = code_value(record["termDescriptor"])
+    term = code_value(record["termDescriptor"])[:60]
     year = record["schoolYearTypeReference"]["schoolYear"]
     school_id = record["educationOrganizationReference"]["educationOrganizationId"]
     credit_type = record.get("sessionEarnedCreditTypeDescriptor") or ""
-    return AcademicTerm(
-        youth_id=youth_id,
-        sis_id=record["id"],
-        school_id=school_id,
-        school_year=year,
-        term=term,
-        grade_level=grades.get((school_id, year, term)),
-        attempted_credits=record.get("sessionAttemptedCredits"),
-        earned_credits=record.get("sessionEarnedCredits"),
-        cumulative_earned_credits=record.get("cumulativeEarnedCredits"),
-        credit_type=credit_type,
-        lausd_credits_earned=credits.lausd_credits(
+    return (
+        youth_id,
+        record["id"][:32],
+        school_id,
+        year,
+        term,
+        grades.get((school_id, year, term)),
+        record.get("sessionAttemptedCredits"),
+        record.get("sessionEarnedCredits"),
+        record.get("cumulativeEarnedCredits"),
+        credit_type[:306],
+        credits.lausd_credits(
             record.get("sessionEarnedCredits"),
             credit_type,
             record.get("sessionEarnedCreditConversion"),
         ),
-        gpa=session["gradePointAverageValue"] if session else None,
-        cumulative_gpa=cumulative["gradePointAverageValue"] if cumulative else None,
+        session["gradePointAverageValue"] if session else None,
+        cumulative["gradePointAverageValue"] if cumulative else None,
     )
 
 
-def enrollment_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> Enrollment:
+def enrollment_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
+    """An ENROLLMENT_COLUMNS row."""
     school_id = record["schoolReference"]["schoolId"]
     exit_type = code_value(record.get("exitWithdrawTypeDescriptor"))
     exit_date = record.get("exitWithdrawDate")
-    return Enrollment(
-        youth_id=youth_id,
-        sis_id=record["id"],
-        school_id=school_id,
-        school_name=catalogue.schools.get(school_id, f"School {school_id}")[:75],
-        entry_date=dt.date.fromisoformat(record["entryDate"]),
-        entry_grade=_grade(record.get("entryGradeLevelDescriptor")),
-        exit_date=dt.date.fromisoformat(exit_date) if exit_date else None,
-        exit_descriptor=exit_type[:80],
-        exit_code=EXIT_CODES.get(exit_type, ""),
+    return (
+        youth_id,
+        record["id"][:32],
+        school_id,
+        catalogue.schools.get(school_id, f"School {school_id}")[:75],
+        dt.date.fromisoformat(record["entryDate"]),
+        _grade(record.get("entryGradeLevelDescriptor")),
+        dt.date.fromisoformat(exit_date) if exit_date else None,
+        exit_type[:80],
+        EXIT_CODES.get(exit_type, ""),
     )
 
 
 @dataclass
 class Snapshot:
-    terms: list[AcademicTerm]
-    courses: list[TranscriptCourse]
-    enrollments: list[Enrollment]
+    """A student's rows for the three snapshot tables, as tuples in their *_COLUMNS order."""
+
+    terms: list[tuple]
+    courses: list[tuple]
+    enrollments: list[tuple]
     special_status: list[str]
+    _csv: tuple[str, str, str] | None = field(default=None, repr=False)
+
+    def csv(self) -> tuple[str, str, str]:
+        """The terms, courses and enrollments as CSV text: what COPY loads, and what the
+        fingerprint hashes. Rows are in SIS id order, so the order records came in does not
+        matter."""
+        if self._csv is None:
+            texts = []
+            for rows in (self.terms, self.courses, self.enrollments):
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerows(sorted(rows, key=_sis_id))
+                texts.append(buffer.getvalue())
+            self._csv = (texts[0], texts[1], texts[2])
+        return self._csv
 
     def fingerprint(self) -> str:
-        """A hash of the content, so a re-sent but unchanged student is not rewritten."""
-        skip = {"_state", "id"}
-        rows = [
-            [{k: str(v) for k, v in vars(row).items() if k not in skip} for row in group]
-            for group in (self.terms, self.courses, self.enrollments)
-        ]
-        text = json.dumps([rows, sorted(self.special_status)], sort_keys=True)
+        """A hash of the rows, so a re-sent but unchanged student is not rewritten. Rows hold
+        the youth and what the catalogue and the mapping made of the records, so a change to
+        any of these changes it too."""
+        text = "\x1e".join((*self.csv(), ",".join(self.special_status)))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+_sis_id = operator.itemgetter(1)
+
+
+def special_status(records: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The AB 167/216 bases the SIS flags on the student (_ext.lausd)."""
+    flags = (records["students"][0].get("_ext") or {}).get("lausd") or {}
+    return sorted(name for name, value in flags.items() if value is True)
 
 
 def snapshot(
     youth_id: int, records: dict[str, list[dict[str, Any]]], catalogue: Catalogue
 ) -> Snapshot:
     courses = [transcript_row(youth_id, r, catalogue) for r in records["courseTranscripts"]]
-    grades = {(c.school_id, c.school_year, c.term): c.grade_level for c in courses}
+    # (school_id, school_year, term) -> grade level, from the transcripts of that term.
+    grades = {(c[2], c[3], c[4]): c[5] for c in courses}
     terms = [term_row(youth_id, r, grades) for r in records["studentAcademicRecords"]]
     enrollments = [
         enrollment_row(youth_id, r, catalogue) for r in records["studentSchoolAssociations"]
     ]
-    flags = (records["students"][0].get("_ext") or {}).get("lausd") or {}
-    special = sorted(name for name, value in flags.items() if value is True)
-    return Snapshot(
-        sorted(terms, key=lambda t: (t.school_year, t.term, t.sis_id)),
-        sorted(courses, key=lambda c: (c.school_year, c.term, c.course_code, c.sis_id)),
-        sorted(enrollments, key=lambda e: (e.entry_date, e.sis_id)),
-        special,
-    )
+    return Snapshot(terms, courses, enrollments, special_status(records))

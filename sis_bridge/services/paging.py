@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from queue import Full, Queue
+from typing import Any, TypeVar
 
 from sis_bridge.client import PAGE_SIZE, SisClient
 
@@ -14,6 +16,7 @@ from .blocks import STUDENT_RESOURCES, Pulled, student_id_of
 # Records per student across the four resources, to guess how many pages a full scan takes
 # (LAUSD-like data: ~27 transcripts, ~4.5 terms, ~1.3 enrollments, 1 student).
 RECORDS_PER_STUDENT = 40
+T = TypeVar("T")
 
 
 def pages_needed(client: SisClient, filters: dict[str, Any]) -> int:
@@ -22,14 +25,64 @@ def pages_needed(client: SisClient, filters: dict[str, Any]) -> int:
     return math.ceil(total / PAGE_SIZE) + math.ceil(total * RECORDS_PER_STUDENT / PAGE_SIZE)
 
 
+def read_ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items of an iterator produced in a thread, up to `depth` ahead of the caller.
+
+    A page of the next block is on its way (the SIS builds it, the thread decodes and checks
+    it) while the caller maps and writes this one. Errors reach the caller in order; closing
+    the generator stops the thread at its next item.
+    """
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not _put(queue, stop, (True, item)):
+                    return
+        except BaseException as error:  # handed to the caller, which raises it
+            _put(queue, stop, (False, error))
+            return
+        _put(queue, stop, (False, None))
+
+    thread = threading.Thread(target=produce, name="sis-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if more:
+                yield item
+            elif item is None:
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _put(queue: Queue, stop: threading.Event, entry: tuple[bool, Any]) -> bool:
+    """Put unless the consumer has stopped; False once it has."""
+    while not stop.is_set():
+        try:
+            queue.put(entry, timeout=0.1)
+            return True
+        except Full:
+            continue
+    return False
+
+
 class _Stream:
     """One resource's pages, read a page at a time and only as far as the blocks need."""
 
     def __init__(self, client: SisClient, resource: str, filters: dict[str, Any]) -> None:
         self.resource = resource
-        self._pages = client.pages(resource, **filters)
+        self._pages = read_ahead(client.pages(resource, **filters))
         self.buffer: deque[tuple[str | None, Any]] = deque()
         self.done = False
+
+    def close(self) -> None:
+        self._pages.close()
 
     def head(self) -> tuple[str | None, Any] | None:
         while not self.buffer and not self.done:
@@ -55,40 +108,46 @@ def page_through(
     Yields Pulled per student, then "<uid>" strings for the students to fetch one by one; also
     yields InvalidRecord for records that name no student (for quarantine).
     """
+    students = read_ahead(client.pages("students", **filters))
     streams = [_Stream(client, r, filters) for r in STUDENT_RESOURCES[1:]]
-    placed: dict[str, int] = {}  # pending student -> number of the block they were in
-    again: set[str] = set()
-    for number, page in enumerate(client.pages("students", **filters)):
-        block: dict[str, Pulled] = {}
-        for item in page.ordered:
-            uid = student_id_of(item)
-            if uid is None:
-                yield item
-            elif uid in pending:
-                if uid in placed and placed[uid] != number:
-                    again.add(uid)
-                placed[uid] = number
-                block.setdefault(uid, Pulled(pending[uid], {r: [] for r in STUDENT_RESOURCES}))
-                block[uid].add("students", item)
-        for stream in streams:
-            while (head := stream.head()) is not None:
-                uid, item = head
-                if uid is not None and uid in pending and uid not in placed:
-                    break  # a later block's student
-                stream.buffer.popleft()
+    try:
+        placed: dict[str, int] = {}  # pending student -> number of the block they were in
+        again: set[str] = set()
+        for number, page in enumerate(students):
+            block: dict[str, Pulled] = {}
+            for item in page.ordered:
+                uid = student_id_of(item)
                 if uid is None:
                     yield item
-                elif uid in block:
-                    block[uid].add(stream.resource, item)
                 elif uid in pending:
-                    again.add(uid)  # listed out of order: fetch this student again alone
-        yield from (pulled for uid, pulled in block.items() if uid not in again)
-    for stream in streams:
-        while (head := stream.head()) is not None:
-            stream.buffer.popleft()
-            uid, item = head
-            if uid is None:
-                yield item
-            elif uid in placed:
-                again.add(uid)
+                    if uid in placed and placed[uid] != number:
+                        again.add(uid)
+                    placed[uid] = number
+                    block.setdefault(uid, Pulled(pending[uid], {r: [] for r in STUDENT_RESOURCES}))
+                    block[uid].add("students", item)
+            for stream in streams:
+                while (head := stream.head()) is not None:
+                    uid, item = head
+                    if uid is not None and uid in pending and uid not in placed:
+                        break  # a later block's student
+                    stream.buffer.popleft()
+                    if uid is None:
+                        yield item
+                    elif uid in block:
+                        block[uid].add(stream.resource, item)
+                    elif uid in pending:
+                        again.add(uid)  # listed out of order: fetch this student again alone
+            yield from (pulled for uid, pulled in block.items() if uid not in again)
+        for stream in streams:
+            while (head := stream.head()) is not None:
+                stream.buffer.popleft()
+                uid, item = head
+                if uid is None:
+                    yield item
+                elif uid in placed:
+                    again.add(uid)
+    finally:
+        students.close()
+        for stream in streams:
+            stream.close()
     yield from sorted(again | (pending.keys() - placed.keys()))

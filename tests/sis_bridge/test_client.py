@@ -104,7 +104,7 @@ def test_malformed_records_come_back_named_by_resource_id_and_field(sis, sis_cli
     assert all(
         len(bad.record_id) == 32 and bad.resource == "courseTranscripts" for bad in fetched.invalid
     )
-    assert "earnedCredits: must be of type number, got str" in str(fetched.invalid[0])
+    assert "earnedCredits: must be a finite number, got str" in str(fetched.invalid[0])
     assert fetched.invalid[0].raw["earnedCredits"] == "five"
     total = len(fetched.records) + len(fetched.invalid)
     assert total == len(sis_client.fetch_all("courseTranscripts", studentUniqueId=uid).records)

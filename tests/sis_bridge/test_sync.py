@@ -164,7 +164,7 @@ def test_passing_faults_lose_nothing(mock_sis, live_client, counselor, fault):
         ({"kind": "latency", "ms": 600, "count": None}, "partial", "ReadTimeout"),
         ({"kind": "token_expired", "count": None}, "partial", "HTTP 401"),
         ({"kind": "error", "status": 403}, "partial", "HTTP 403"),
-        ({"kind": "malformed"}, "partial", "earnedCredits: must be of type number"),
+        ({"kind": "malformed"}, "partial", "earnedCredits: must be a finite number"),
         ({"kind": "partial", "mode": "truncate"}, "partial", "records arrived"),
         ({"kind": "partial", "mode": "body"}, "partial", "not valid JSON"),
         (
@@ -400,6 +400,7 @@ def test_supervisors_see_the_sync_runs_of_their_centers_only(
     from django.urls import reverse
 
     from sis_bridge.models import QuarantinedRecord, SyncKind
+    from tests.accounts.factories import sign_in_fully
     from tests.youth.factories import CaseFactory
 
     ours = CaseFactory(center=center_a).youth
@@ -416,7 +417,7 @@ def test_supervisors_see_the_sync_runs_of_their_centers_only(
     )
     SyncRun.objects.create(kind=SyncKind.STUDENT, youth=theirs, status="succeeded")
     browser = Client()  # this folder's `client` fixture is the mock's
-    browser.force_login(supervisor)
+    sign_in_fully(browser, supervisor)  # a supervisor's session passes the second factor
     response = browser.get(reverse("sis_bridge:runs"))
     assert response.status_code == 200
     assert [r.youth for r in response.context["runs"]] == [ours]
@@ -457,12 +458,13 @@ def test_staff_who_are_not_lausd_employees_see_no_credits(supervisor, center_a):
     from django.test import Client
     from django.urls import reverse
 
+    from tests.accounts.factories import sign_in_fully
     from tests.youth.factories import CaseFactory
 
     youth = youth_for(35)
     CaseFactory(youth=youth, center=center_a)
     browser = Client()  # this folder's `client` fixture is the mock's
-    browser.force_login(supervisor)
+    sign_in_fully(browser, supervisor)  # a supervisor's session passes the second factor
     response = browser.get(reverse("youth:detail", args=[youth.pk]))
     assert response.context["records_allowed"] is False
     assert b"Only LAUSD staff" in response.content

@@ -1,0 +1,252 @@
+"""The nightly sync's fast path: contract checks built once, rows loaded by COPY, students
+fetched concurrently, pages read ahead, and the mock's windows paged by bisection."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+
+import pytest
+
+from sis_bridge import client as sis_client_module
+from sis_bridge.client import CONTRACT
+from sis_bridge.mock.dataset import Dataset
+from sis_bridge.models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
+from sis_bridge.services.blocks import (
+    STUDENT_RESOURCES,
+    BlockWriter,
+    Pulled,
+    fetch_many,
+    fetch_one,
+)
+from sis_bridge.services.mapping import (
+    ENROLLMENT_COLUMNS,
+    TERM_COLUMNS,
+    TRANSCRIPT_COLUMNS,
+    Catalogue,
+)
+from sis_bridge.services.paging import read_ahead
+
+from .conftest import SEED
+from .test_sync import youth_for
+
+# --- the contract, checked by the compiled checks and explained by the slow path -------------
+
+
+def _variants(record: dict, contract: dict) -> list:
+    """The record with each contract field missing, null, of a wrong type, or broken inside a
+    list item, plus a few records that are no object at all."""
+    variants: list = [None, "text", [record]]
+    wrong = [None, "x", 7, 2.5, True, [], {}, "2024-02-30", "2024-1-1", "a\x00b", 10**30]
+    for path in contract:
+        outer, _sep, inner = path.partition("[].")
+        keys = outer.split(".")
+        for value in [*wrong, ...]:  # ... stands for "missing"
+            changed = copy.deepcopy(record)
+            target = changed
+            for key in keys[:-1]:
+                target = target.get(key) if isinstance(target, dict) else None
+            if not isinstance(target, dict):
+                continue
+            if not inner:
+                if value is ...:
+                    target.pop(keys[-1], None)
+                else:
+                    target[keys[-1]] = value
+                variants.append(changed)
+                continue
+            items = target.get(keys[-1])
+            if isinstance(items, list) and items and isinstance(items[0], dict):
+                if value is ...:
+                    items[0].pop(inner, None)
+                else:
+                    items[0][inner] = value
+                variants.append(changed)
+    return variants
+
+
+@pytest.mark.parametrize("resource", sorted(CONTRACT))
+def test_the_compiled_contract_checks_agree_with_the_explanations(resource):
+    dataset = Dataset(SEED, 40)
+    if resource in ("schools", "courses"):
+        records = dataset.catalogue(resource)[:5]
+    else:
+        records = [r for i in range(0, 40, 8) for r in dataset.student_records(resource, i)][:12]
+    checked = 0
+    for record in records:
+        for variant in _variants(record, CONTRACT[resource]):
+            conforms = sis_client_module._conforms(resource, variant)
+            explained = sis_client_module._explain(resource, variant)
+            assert conforms == (explained is None), (resource, variant, explained)
+            checked += 1
+    assert checked > 50
+
+
+# --- rows through COPY --------------------------------------------------------------------------
+
+
+def test_the_row_columns_are_the_snapshot_tables_columns():
+    for model, columns in (
+        (AcademicTerm, TERM_COLUMNS),
+        (TranscriptCourse, TRANSCRIPT_COLUMNS),
+        (Enrollment, ENROLLMENT_COLUMNS),
+    ):
+        table = {f.attname for f in model._meta.concrete_fields} - {"id"}
+        assert set(columns) == table and len(columns) == len(table), model.__name__
+
+
+def _pulled_with_awkward_text(live_client, youth) -> Pulled:
+    link = SisLink.objects.get(youth=youth)
+    pulled = fetch_one(live_client, link.pk, youth.lausd_id)
+    first, second = pulled.records["courseTranscripts"][:2]
+    first["courseTitle"] = 'Bio, "Honors"\nlab\\2\t\u00e9'
+    first.pop("finalLetterGradeEarned", None)
+    first["earnedCredits"] = None
+    second["courseTitle"] = ""  # falls back to the catalogue's title, as before
+    return pulled
+
+
+@pytest.mark.django_db
+def test_text_with_separators_quotes_and_newlines_and_missing_values_load_as_mapped(
+    live_client,
+):
+    youth = youth_for(60)
+    SisLink.objects.create(youth=youth, student_unique_id=youth.lausd_id, method="lausd_id")
+    run = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(run, Catalogue.fetch(live_client))
+    pulled = _pulled_with_awkward_text(live_client, youth)
+    first_id = pulled.records["courseTranscripts"][0]["id"]
+
+    writer.add(pulled)
+    writer.flush()
+
+    assert (run.changed, run.failed) == (1, 0)
+    row = TranscriptCourse.objects.get(youth=youth, sis_id=first_id)
+    assert row.title == 'Bio, "Honors"\nlab\\2\t\u00e9'
+    assert (row.letter_grade, row.earned_credits, row.lausd_credits) == ("", None, 0)
+    assert not TranscriptCourse.objects.filter(youth=youth, title="").exists()
+    stored = len(pulled.records["courseTranscripts"])
+    assert TranscriptCourse.objects.filter(youth=youth).count() == stored
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_snapshot(
+    live_client,
+):
+    youths = [youth_for(61), youth_for(62)]
+    links = [
+        SisLink.objects.create(youth=y, student_unique_id=y.lausd_id, method="lausd_id")
+        for y in youths
+    ]
+    catalogue = Catalogue.fetch(live_client)
+    first = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(first, catalogue)
+    for link, youth in zip(links, youths, strict=True):
+        writer.add(fetch_one(live_client, link.pk, youth.lausd_id))
+    writer.flush()
+    kept = list(TranscriptCourse.objects.filter(youth=youths[0]).values_list("pk", flat=True))
+    first.status = "succeeded"
+    first.save()
+
+    # Past the contract's checks (made by hand): a school year no smallint column holds.
+    second = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(second, catalogue)
+    bad = fetch_one(live_client, links[0].pk, youths[0].lausd_id)
+    bad.records["courseTranscripts"][0]["studentAcademicRecordReference"]["schoolYear"] = 70000
+    good = fetch_one(live_client, links[1].pk, youths[1].lausd_id)
+    good.records["courseTranscripts"][0]["courseTitle"] = "Changed title"
+    writer.add(bad)
+    writer.add(good)
+    writer.flush()
+
+    assert (second.fetched, second.failed, second.changed) == (2, 1, 1)
+    refused = SisLink.objects.get(pk=links[0].pk)
+    assert "cannot store" in refused.last_error
+    assert (
+        list(TranscriptCourse.objects.filter(youth=youths[0]).values_list("pk", flat=True)) == kept
+    )
+    assert TranscriptCourse.objects.filter(youth=youths[1], title="Changed title").exists()
+    assert SisLink.objects.get(pk=links[1].pk).last_error == ""
+
+
+# --- fetching ahead -------------------------------------------------------------------------------
+
+
+def test_read_ahead_hands_on_items_in_order_then_the_error():
+    def items():
+        yield from range(5)
+        raise ValueError("page 6 broke")
+
+    ahead = read_ahead(items())
+    assert [next(ahead) for _ in range(5)] == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="page 6 broke"):
+        next(ahead)
+
+
+def test_read_ahead_stays_a_few_items_ahead_and_stops_when_closed():
+    produced = []
+
+    def items():
+        for number in range(1000):
+            produced.append(number)
+            yield number
+
+    ahead = read_ahead(items(), depth=2)
+    assert next(ahead) == 0
+    time.sleep(0.3)
+    assert len(produced) <= 4  # the one handed on, two queued, one waiting to be queued
+    ahead.close()
+    assert not any(t.name == "sis-read-ahead" and t.is_alive() for t in threading.enumerate())
+    assert len(produced) <= 4
+
+
+@pytest.mark.django_db
+def test_students_fetched_concurrently_come_back_whole_and_in_order(live_client):
+    people = [youth_for(index, consent=False) for index in range(70, 90)]
+    wanted = [(number, youth.lausd_id) for number, youth in enumerate(people)]
+
+    pulled = list(fetch_many(live_client, wanted))
+
+    assert [p.link_pk for p in pulled] == list(range(20))
+    for p, youth in zip(pulled, people, strict=True):
+        assert not p.error and not p.invalid
+        assert set(p.records) == set(STUDENT_RESOURCES)
+        assert p.records["students"][0]["studentUniqueId"] == youth.lausd_id
+    assert live_client.requests == 2 + 4 * 20  # discovery and token once, then 4 per student
+
+
+# --- the mock's windows -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "resource", ["studentSchoolAssociations", "studentAcademicRecords", "courseTranscripts"]
+)
+def test_a_window_pages_like_the_records_of_its_students_in_order(resource):
+    dataset = Dataset(SEED, 300)
+    dataset.bump(17)
+    dataset.bump(250)
+    low = dataset.initial_load_version + 1  # edited students, and the two bumped
+    window = (low, dataset.newest_change_version)
+    students = [i for i in range(300) if dataset.change_version(i) >= low]
+    expected = [r["id"] for i in students for r in dataset.student_records(resource, i)]
+
+    paged, offset = [], 0
+    while True:
+        page = dataset.find(resource, {}, window, offset, 7, True)
+        assert page.total == len(expected)
+        paged += [r["id"] for r in page.items]
+        offset += 7
+        if len(page.items) < 7:
+            break
+
+    assert paged == expected and 17 in students and 250 in students
+
+
+def test_a_window_holding_everyone_pages_like_no_window():
+    dataset = Dataset(SEED, 120)
+    everyone = (None, dataset.newest_change_version)
+    for offset in (0, 333, 2990, 5000):
+        pinned = dataset.find("courseTranscripts", {}, everyone, offset, 50, True)
+        plain = dataset.find("courseTranscripts", {}, (None, None), offset, 50, True)
+        assert pinned == plain
