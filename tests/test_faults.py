@@ -195,19 +195,17 @@ def broker_down(settings):
     url = f"redis://127.0.0.1:{closed_port()}/0"
     conf = celery_app.conf
     was = (conf.broker_url, conf.task_always_eager)
-
-    def fresh_pools():
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
+    # The app's pools stay open and come back afterwards: closing them would leave the
+    # producers other tests hold bound to a closed pool.
+    pools = (celery_app._pool, celery_app.amqp._producer_pool)
+    celery_app._pool = celery_app.amqp._producer_pool = None
     conf.broker_url, conf.task_always_eager = url, False
     settings.REDIS_URL = url
-    fresh_pools()
     yield url
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     conf.broker_url, conf.task_always_eager = was
-    fresh_pools()
+    celery_app._pool, celery_app.amqp._producer_pool = pools
 
 
 @pytest.fixture
