@@ -1,9 +1,8 @@
-import datetime
-
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reengage.dates import local_day_start
 
 from .models import AccessLogEntry, Action
 
@@ -19,17 +18,6 @@ YOUTH_ACTIONS = [
     Action.EXPORTED,
     Action.SIS_PULLED,
 ]
-
-
-def local_day_start(day: datetime.date, *, days_after: int = 0) -> datetime.datetime:
-    """Midnight, Los Angeles time, `days_after` days after `day`: so a period's last day is
-    included whole, and the index on `at` is still used."""
-    try:
-        day += datetime.timedelta(days=days_after)
-    except OverflowError:  # past 31 December 9999, which no entry is later than
-        day = datetime.date.max
-    midnight = datetime.datetime.combine(day, datetime.time())
-    return midnight.replace(tzinfo=timezone.get_current_timezone())
 
 
 class DisclosureLogFilter(django_filters.FilterSet):

@@ -7,10 +7,11 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from centers.models import Center, StaffMembership
+from reengage.dates import local_day_start
 from youth.merges import merged_record_ids
 from youth.models import Youth
 
-from .filters import DisclosureLogFilter, local_day_start
+from .filters import DisclosureLogFilter
 from .models import AccessLogEntry
 
 EXPORT_CHUNK = 2000

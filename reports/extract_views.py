@@ -1,7 +1,5 @@
 """The participant-level extract: ask for one, watch it run, download the file."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,16 +11,19 @@ from django.views.decorators.http import require_GET
 from centers.models import Center
 from reengage import faults
 from reengage.ratelimits import limited
+from referrals.pipeline_forms import program_year_start
 
-from .extracts import export_path, export_request, exportable_center_ids, may_export
+from .extracts import (
+    export_not_queued,
+    export_path,
+    export_request,
+    exportable_center_ids,
+    may_export,
+)
 from .models import ExportFormat, ExportJob, ExportStatus
 from .tasks import export_run_task
 
 RECENT_JOBS = 10
-
-
-def _program_year_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year if day.month >= 7 else day.year - 1, 7, 1)
 
 
 class ExtractForm(forms.Form):
@@ -70,7 +71,7 @@ def extract(request):
     _check_may_export(request.user)
     center_ids = exportable_center_ids(request.user)
     today = timezone.localdate()
-    initial = {"start": _program_year_start(today), "end": today, "fmt": ExportFormat.CSV}
+    initial = {"start": program_year_start(today), "end": today, "fmt": ExportFormat.CSV}
     form = ExtractForm(request.POST or None, initial=initial, center_ids=center_ids)
     if request.method == "POST" and form.is_valid():
         job = export_request(
@@ -81,12 +82,7 @@ def extract(request):
             center_ids=[center.pk for center in form.cleaned_data["centers"]],
         )
         if faults.not_queued(export_run_task):
-            # No worker will ever claim it (the message says so; reengage/faults.py).
-            ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
-                status=ExportStatus.FAILED,
-                error=_("The task queue was not answering; ask for the extract again."),
-                finished_at=timezone.now(),
-            )
+            export_not_queued(job)
         return redirect("reports:extract")
     jobs = ExportJob.objects.filter(requested_by=request.user)[:RECENT_JOBS]
     return render(request, "reports/extract.html", {"form": form, "jobs": jobs})

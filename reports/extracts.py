@@ -93,6 +93,16 @@ def export_request(
     return job
 
 
+def export_not_queued(job: ExportJob) -> None:
+    """The broker refused the job's task, so no worker will ever claim it: fail it now, with
+    the reason the requester sees (reengage/faults.py tells them too)."""
+    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.FAILED,
+        error=_("The task queue was not answering; ask for the extract again."),
+        finished_at=timezone.now(),
+    )
+
+
 def participants(start: datetime.date, end: datetime.date, center_ids: Collection[int]) -> QuerySet:
     """One row per youth with a WIOA enrollment dated in the period at the centers (the
     enrolled_in_wioa figure's referrals), from their earliest such enrollment, as named tuples

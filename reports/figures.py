@@ -28,10 +28,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from reengage.dates import local_day_start
 from referrals.models import ENROLLED_STATUSES, WIOA_KINDS, ProgramKind, Referral, ReferralStatus
 from sis_bridge.models import AcademicTerm
 from youth.choices import CONTACT_KINDS
@@ -61,12 +61,8 @@ def _distinct_youth(
 
 
 def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
-    """Aware datetimes from the start of `start` to the start of the day after `end`, local
-    time: a timestamp's date in Los Angeles, with the index on the column still usable."""
-    zone = timezone.get_current_timezone()
-    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
-    return first, after.replace(tzinfo=zone)
+    """From the start of `start` to the start of the day after `end`, Los Angeles time."""
+    return local_day_start(start), local_day_start(end, days_after=1)
 
 
 def reached(start, end, center_ids, counselor_ids=None, *, by_center=False) -> YouthIds:
