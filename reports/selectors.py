@@ -9,9 +9,8 @@ of every figure.
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db import connection
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -159,13 +158,6 @@ class GrantReport:
         ]
 
 
-class AgeInYears(Func):
-    """Whole years from the second date to the first (PostgreSQL's AGE)."""
-
-    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
-    output_field = IntegerField()
-
-
 def report_centers(user) -> list[Center]:
     """The centers whose aggregate figures the user may report on: every center for an
     analyst, their own centers for counselors and supervisors, none for anyone else (an
@@ -182,52 +174,17 @@ def _alias(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def figure_counts(start, end, center_ids) -> tuple[list[int], dict[int, list[int]]]:
-    """Every figure overall (each youth once across the centers) and at each center, in one
-    statement: each figure's (youth, center) pairs, counted by center and over all of them."""
-    width = len(FIGURES)
-    if not center_ids:
-        return [0] * width, {}
-    parts, params = [], []
-    for index, figure in enumerate(FIGURES.values()):
-        pairs = figure.youth_ids(start, end, center_ids, by_center=True)
-        sql, figure_params = pairs.query.sql_with_params()
-        # Only Django's compiled SQL and our own numbers go into the text.
-        parts.append(
-            f"SELECT {index}, pairs.at_center, COUNT(DISTINCT pairs.youth_id) "  # noqa: S608
-            f"FROM ({sql}) AS pairs GROUP BY GROUPING SETS ((pairs.at_center), ())"
-        )
-        params.extend(figure_params)
-    overall = [0] * width
-    by_center = {center_id: [0] * width for center_id in center_ids}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for index, center_id, count in cursor.fetchall():
-            if center_id is None:
-                overall[index] = count
-            else:
-                by_center[center_id][index] = count
-    return overall, by_center
+def _figure_alias(index: int) -> str:
+    return _alias(f"figure_{index}")
 
 
-def _figure_alias(code: str) -> str:
-    return _alias(f"figure_{code}")
-
-
-def _counted_youth(end, center_ids):
-    """What the breakdowns group by, for each youth of the `counted_ids` table (below)."""
-    latest_intake = (
-        Case.objects.filter(youth=OuterRef("pk"), center_id__in=center_ids, intake_date__lte=end)
-        .order_by("-intake_date")
-        .values("intake_date")[:1]
-    )
+def _latest_intakes(end, center_ids) -> QuerySet:
+    """Each youth's latest intake date at the centers on or before `end` (age at entry)."""
     return (
-        Youth.objects.order_by()
-        .filter(pk__in=RawSQL("SELECT youth_id FROM counted_ids", ()))
-        .annotate(age_at_entry=AgeInYears(Subquery(latest_intake), F("birth_date")))
-        .values(
-            "id", "sex", "hispanic_latino", "races", "barriers", "school_status", "age_at_entry"
-        )
+        Case.objects.order_by()
+        .filter(center_id__in=center_ids, intake_date__lte=end)
+        .values("youth_id")
+        .annotate(intake_date=Max("intake_date"))
     )
 
 
@@ -241,49 +198,77 @@ GROUPINGS = {
     "school_status": ("school_status", ""),
     "age": ("age_at_entry::text", ""),
 }
+# The report's statement sorts and hashes a few hundred thousand (figure, youth, center) rows;
+# with PostgreSQL's default 4 MB of working memory per step they spill to disk.
+REPORT_WORK_MEM = "64MB"
 
 
-def breakdown_counts(start, end, center_ids) -> dict[str, dict[str | None, list[int]]]:
-    """{breakdown: {value: counts per figure}} for every breakdown, in one statement: each
-    figure's youth once, every youth counted in any of them with a flag per figure, then each
-    grouping's counts."""
+@dataclass(frozen=True)
+class ReportCounts:
+    overall: list[int]  # per figure, each youth once across the centers
+    by_center: dict[int, list[int]]  # per center id, per figure
+    breakdowns: dict[str, dict[str | None, list[int]]]  # {breakdown: {value: per figure}}
+
+
+def report_counts(start, end, center_ids) -> ReportCounts:
+    """Every figure overall, at each center and broken down, in one statement: each figure's
+    (youth, center) pairs are computed once (the definitions of reports.figures), then counted
+    by center, over all centers (each youth once) and by each breakdown's values."""
+    width = len(FIGURES)
     if not center_ids:
-        return {code: {} for code in GROUPINGS}
+        return ReportCounts([0] * width, {}, {code: {} for code in GROUPINGS})
     tables, params = [], []
-    for code, figure in FIGURES.items():
-        sql, figure_params = figure.youth_ids(start, end, center_ids).query.sql_with_params()
-        tables.append(f"{_figure_alias(code)} AS MATERIALIZED ({sql})")
+    for index, figure in enumerate(FIGURES.values()):
+        pairs = figure.youth_ids(start, end, center_ids, by_center=True)
+        sql, figure_params = pairs.query.sql_with_params()
+        tables.append(f"{_figure_alias(index)} AS MATERIALIZED ({sql})")
         params.extend(figure_params)
-    every_figure = " UNION ".join(
-        f"SELECT youth_id FROM {_figure_alias(code)}"  # noqa: S608
-        for code in FIGURES
+    every_pair = " UNION ALL ".join(
+        f"SELECT {index} AS figure, youth_id, at_center FROM {_figure_alias(index)}"  # noqa: S608
+        for index in range(width)
     )
-    tables.append(f"counted_ids AS ({every_figure})")
-    youth_sql, youth_params = _counted_youth(end, center_ids).query.sql_with_params()
-    params.extend(youth_params)
-    flags = ", ".join(
-        f"{_figure_alias(code)}.youth_id IS NOT NULL AS {_alias('in_' + code)}" for code in FIGURES
-    )
-    joins = " ".join(
-        f"LEFT JOIN {_figure_alias(code)} ON {_figure_alias(code)}.youth_id = youth.id"
-        for code in FIGURES
-    )
+    tables.append(f"pairs AS MATERIALIZED ({every_pair})")
+    flags = ", ".join(f"bool_or(figure = {index}) AS in_{index}" for index in range(width))
+    tables.append(f"flags AS MATERIALIZED (SELECT youth_id, {flags} FROM pairs GROUP BY youth_id)")  # noqa: S608
+    intakes_sql, intakes_params = _latest_intakes(end, center_ids).query.sql_with_params()
+    params.extend(intakes_params)
+    # Age at entry: the age on the intake date of the youth's latest case at these centers that
+    # began by the end of the period (the case that brought them in).
     tables.append(
-        f"counted AS MATERIALIZED (SELECT youth.*, {flags} FROM ({youth_sql}) AS youth {joins})"  # noqa: S608
+        "counted AS MATERIALIZED (SELECT youth.sex, youth.hispanic_latino, youth.races, "  # noqa: S608
+        "youth.barriers, youth.school_status, "
+        "EXTRACT(YEAR FROM AGE(intakes.intake_date, youth.birth_date))::integer AS age_at_entry, "
+        f"flags.* FROM flags JOIN {Youth._meta.db_table} AS youth ON youth.id = flags.youth_id "
+        f"LEFT JOIN ({intakes_sql}) AS intakes ON intakes.youth_id = flags.youth_id)"
     )
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE {_alias('in_' + code)})" for code in FIGURES)
+    by_figure = ", ".join(f"COUNT(*) FILTER (WHERE figure = {index})" for index in range(width))
+    flagged = ", ".join(f"COUNT(*) FILTER (WHERE in_{index})" for index in range(width))
     selects = [
-        f"SELECT '{code}', {value}, {counts} FROM counted {join} GROUP BY {value}"  # noqa: S608
-        for code, (value, join) in GROUPINGS.items()
+        # The pairs are distinct, so a center's rows count each youth once.
+        f"SELECT 'center', at_center::text, {by_figure} FROM pairs GROUP BY at_center",  # noqa: S608
+        f"SELECT 'overall', NULL, {flagged} FROM flags",  # noqa: S608
+        *(
+            f"SELECT '{code}', ({value})::text, {flagged} FROM counted {join} GROUP BY 2"  # noqa: S608
+            for code, (value, join) in GROUPINGS.items()
+        ),
     ]
     # Only Django's compiled SQL and our own codes go into the text; values stay parameters.
     statement = f"WITH {', '.join(tables)} " + " UNION ALL ".join(selects)
-    found: dict[str, dict] = {code: {} for code in GROUPINGS}
-    with connection.cursor() as cursor:
+    overall = [0] * width
+    by_center = {center_id: [0] * width for center_id in center_ids}
+    breakdowns: dict[str, dict] = {code: {} for code in GROUPINGS}
+    # SET LOCAL lasts until the end of the transaction: this one, or the request's.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = %s", [REPORT_WORK_MEM])
         cursor.execute(statement, params)
-        for code, value, *figure_counts in cursor.fetchall():
-            found[code][value] = figure_counts
-    return found
+        for kind, value, *counts in cursor.fetchall():
+            if kind == "overall":
+                overall = counts
+            elif kind == "center":
+                by_center[int(value)] = counts
+            else:
+                breakdowns[kind][value] = counts
+    return ReportCounts(overall, by_center, breakdowns)
 
 
 def _choice_rows(found: dict, choices, empty_label=None) -> list[CountsRow]:
@@ -363,7 +348,8 @@ def _breakdowns(found: dict) -> list[Breakdown]:
 def grant_report(*, start, end, name: str, centers: list[Center]) -> GrantReport:
     """The whole report for the period and the centers (already limited to the user's)."""
     center_ids = [center.pk for center in centers]
-    overall_counts, by_center_counts = figure_counts(start, end, center_ids)
+    counts = report_counts(start, end, center_ids)
+    overall_counts, by_center_counts = counts.overall, counts.by_center
     reached = overall_counts[0]
     overall = [
         FigureCount(figure, count, count / reached if reached else None)
@@ -386,7 +372,7 @@ def grant_report(*, start, end, name: str, centers: list[Center]) -> GrantReport
         not_additive=[total != row.count for total, row in zip(sums, overall, strict=True)],
         breakdowns=[
             replace(breakdown, totals=[_all_youth(overall)]) if breakdown.additive else breakdown
-            for breakdown in _breakdowns(breakdown_counts(start, end, center_ids))
+            for breakdown in _breakdowns(counts.breakdowns)
         ],
     )
 

@@ -536,9 +536,9 @@ def test_the_report_issues_a_fixed_number_of_queries(
     client = client_for(analyst)
     url = reverse("reports:grant_report")
     client.get(url, {"year": YEAR})
-    # session, user, the second factor's device, memberships, the centers; every figure
-    # overall and at each center (one query), every breakdown (one query); the session's new
-    # expiry (savepoint, update, release)
+    # session, user, the second factor's device, memberships, the centers; the report's working
+    # memory, then every figure overall, at each center and broken down (one query); the
+    # session's new expiry (savepoint, update, release)
     with django_assert_num_queries(10):
         client.get(url, {"year": YEAR})
     add_work()
