@@ -7,7 +7,7 @@ from centers.models import Center, Role
 from referrals.models import Referral
 
 from .access import cases_visible_to
-from .choices import CaseStatus, TransferStatus
+from .choices import CaseStatus, NoteKind, TransferStatus
 from .filters import CaseloadFilter
 from .models import Assessment, Case, CaseNote, FollowUp, Transfer, Youth
 
@@ -69,11 +69,19 @@ def youth_page(youth: Youth, user) -> dict:
     )
     open_case = next((case for case in cases if case.status == CaseStatus.OPEN), None)
     case_ids = [case.pk for case in cases]
-    notes = (
+    notes = list(
         CaseNote.objects.filter(case_id__in=case_ids)
-        .select_related("author", "case__center")
+        .select_related("author")
         .order_by("-contact_on", "-created_at")[:100]
     )
+    # Up to 100 notes, each shown with its kind and its case's center: the cases are already
+    # here (no join, no copy of the case per note), and a kind's label is looked up once
+    # (get_kind_display translates every kind's label on each call).
+    cases_by_pk = {case.pk: case for case in cases}
+    kind_labels = dict(NoteKind.choices)
+    for note in notes:
+        note.case = cases_by_pk[note.case_id]
+        note.kind_label = kind_labels.get(note.kind, note.kind)
     follow_ups = (
         FollowUp.objects.filter(case_id__in=case_ids)
         .select_related("assignee", "done_by")
@@ -100,7 +108,7 @@ def youth_page(youth: Youth, user) -> dict:
         "youth": youth,
         "cases": cases,
         "open_case": open_case,
-        "notes": list(notes),
+        "notes": notes,
         "follow_ups": list(follow_ups),
         "transfers": transfers,
         "consents": consents,
