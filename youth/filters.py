@@ -3,7 +3,8 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -22,12 +23,14 @@ AGE_BANDS = [
     ("18-21", _("18 to 21")),
     ("22-24", _("22 to 24")),
 ]
+# Each ends with the case's id: namesakes contacted the same day would otherwise come in any
+# order, and a page boundary between them could show one on two pages and the other on none.
 SORTS = {
-    "name": ("youth__search_last", "youth__search_first"),
-    "-intake": ("-intake_date", "youth__search_last"),
-    "intake": ("intake_date", "youth__search_last"),
-    "contact": ("last_contact_on", "youth__search_last"),
-    "age": ("-youth__birth_date", "youth__search_last"),
+    "name": ("youth__search_last", "youth__search_first", "pk"),
+    "-intake": ("-intake_date", "youth__search_last", "pk"),
+    "intake": ("intake_date", "youth__search_last", "pk"),
+    "contact": ("last_contact_on", "youth__search_last", "pk"),
+    "age": ("-youth__birth_date", "youth__search_last", "pk"),
 }
 
 
@@ -43,6 +46,14 @@ def _birth_dates_for_ages(low: int, high: int, today: datetime.date) -> tuple:
     latest = _years_before(today, low)
     earliest = _years_before(today, high + 1) + datetime.timedelta(days=1)
     return earliest, latest
+
+
+class AnyOf(Func):
+    """`value = ANY(array)`, true when the array holds the value."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 class OptionsSelect(forms.Select):
@@ -148,11 +159,13 @@ class CaseloadFilter(django_filters.FilterSet):
             )
         if not (folded or number):
             return queryset
-        # The matching youth first, from the trigram indexes; then their cases. (On the joined
-        # rows, PostgreSQL walks the caseload's name order testing each row: 10 times slower.)
-        matching = Youth.objects.filter(condition).values("pk")
         # Archived records keep no names or contact details to be found by.
-        return queryset.filter(youth__in=matching, youth__archived_at__isnull=True)
+        matching = Youth.objects.filter(condition, archived_at__isnull=True).order_by().values("pk")
+        # The matching youth first, from the trigram indexes, as an array computed once; then
+        # their cases, by youth. As `youth IN (subquery)`, PostgreSQL estimates the matches from
+        # sampled names and, when the sample makes them common (a fresh ANALYZE may), walks the
+        # caseload's name order testing every row: 10 to 15 times slower.
+        return queryset.filter(AnyOf(F("youth_id"), ArraySubquery(matching)))
 
     def age_band(self, queryset, name, value):
         low, high = (int(part) for part in value.split("-"))

@@ -171,6 +171,11 @@ class Youth(TimeStampedModel):
             # rows instead of sorting every case of the center (bench/RESULTS.md).
             models.Index(fields=["search_last", "search_first"], name="youth_name_order"),
             GinIndex(fields=["barriers"], name="youth_barriers"),
+            # The caseload's counts by school status and age read the matching ids from the
+            # index alone, instead of visiting every page of the table.
+            models.Index(
+                fields=["school_status", "birth_date"], include=["id"], name="youth_status_birth"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -242,6 +247,13 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["center", "status"], name="case_center_status"),
             models.Index(fields=["counselor", "status"], name="case_counselor_status"),
+            # The caseload by last contact walks this index and stops after a page; its counts
+            # (days without contact, school status, age) read no case rows.
+            models.Index(
+                fields=["center", "status", "last_contact_on"],
+                include=["youth", "intake_date"],
+                name="case_center_status_contact",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
