@@ -26,38 +26,54 @@ def credit_summary_for(
     link = SisLink.objects.filter(youth=youth, last_refreshed_at__isnull=False).first()
     if link is None:
         return None
+    return credit_summary_from(youth, link, as_of=as_of)
+
+
+def credit_summary_from(
+    youth: Youth, link: SisLink, *, as_of: dt.date | None = None
+) -> credits.CreditSummary:
+    """The credit summary of the snapshot of a refreshed link the caller has loaded: three
+    queries, reading plain rows (no model instances)."""
     courses = [
         credits.CourseCredit(
-            area=c.subject_area,
-            lausd_credits=c.lausd_credits,
-            ag_letter=c.ag_letter,
-            letter_grade=c.letter_grade,
-            counted=c.counted,
-            credit_recovery=c.credit_recovery,
+            area=area,
+            lausd_credits=lausd_credits,
+            ag_letter=ag_letter,
+            letter_grade=letter_grade,
+            counted=counted,
+            credit_recovery=credit_recovery,
         )
-        for c in TranscriptCourse.objects.filter(youth=youth).only(
-            "subject_area",
-            "lausd_credits",
-            "ag_letter",
-            "letter_grade",
-            "counted",
-            "credit_recovery",
+        for area, lausd_credits, ag_letter, letter_grade, counted, credit_recovery in (
+            TranscriptCourse.objects.filter(youth=youth).values_list(
+                "subject_area",
+                "lausd_credits",
+                "ag_letter",
+                "letter_grade",
+                "counted",
+                "credit_recovery",
+            )
         )
     ]
     terms = [
-        credits.TermRecord(t.school_year, t.term in TERM_IS_SPRING, t.grade_level)
-        for t in AcademicTerm.objects.filter(youth=youth).only("school_year", "term", "grade_level")
+        credits.TermRecord(school_year, term in TERM_IS_SPRING, grade_level)
+        for school_year, term, grade_level in AcademicTerm.objects.filter(youth=youth).values_list(
+            "school_year", "term", "grade_level"
+        )
     ]
     enrollments = [
         credits.EnrollmentSpan(
-            school_name=e.school_name,
-            entry_date=e.entry_date,
-            entry_grade=e.entry_grade,
-            exit_date=e.exit_date,
-            exit_code=e.exit_code,
-            school_id=e.school_id,
+            school_name=school_name,
+            entry_date=entry_date,
+            entry_grade=entry_grade,
+            exit_date=exit_date,
+            exit_code=exit_code,
+            school_id=school_id,
         )
-        for e in Enrollment.objects.filter(youth=youth)
+        for school_name, entry_date, entry_grade, exit_date, exit_code, school_id in (
+            Enrollment.objects.filter(youth=youth).values_list(
+                "school_name", "entry_date", "entry_grade", "exit_date", "exit_code", "school_id"
+            )
+        )
     ]
     student = credits.StudentRecord(
         birth_date=youth.birth_date,
@@ -77,6 +93,7 @@ class SisStatus:
     last_error: str
     pull_running: bool
     last_run: SyncRun | None
+    link: SisLink | None
 
     @property
     def last_attempt_failed(self) -> bool:
@@ -97,4 +114,5 @@ def sis_status_for(youth: Youth) -> SisStatus:
         last_error=link.last_error if link else "",
         pull_running=run is not None and run.status == "running",
         last_run=run,
+        link=link,
     )

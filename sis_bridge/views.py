@@ -17,12 +17,13 @@ from centers.access import staff_access
 from reengage import faults
 from reengage.ratelimits import limited
 from youth.access import can_change, get_youth_for_user, youth_visible_to
+from youth.choices import CaseStatus
 from youth.services import education_records_allowed
 
 from .access import check_reads_district_records, reads_district_records
 from .client import SisError
 from .models import QuarantinedRecord, SyncKind, SyncRun
-from .selectors import credit_summary_for, sis_status_for
+from .selectors import credit_summary_from, sis_status_for
 from .services import SisConsentRequired, sis_find_candidates, sis_link_confirm, sis_link_for
 from .tasks import sis_student_pull_task
 
@@ -31,12 +32,19 @@ RUNS_SHOWN = 50
 WAIT_FOR_REFRESH = 120
 
 
-def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
+def panel_context(
+    youth, user, *, waiting_since: float | None = None, cases: list | None = None
+) -> dict:
     """What the panel shows; credits only to LAUSD staff, with a consent covering school
     records in force. `waiting_since` (a timestamp) keeps the page polling until a pull has
-    run since then."""
+    run since then. `cases`, the youth's cases the user may see when the caller has them (the
+    youth page), answer who may change the record and read district records without asking
+    the database again."""
     consent_in_force = education_records_allowed(youth)
-    district_staff = reads_district_records(user, youth)
+    if cases is None:
+        district_staff, changes = reads_district_records(user, youth), can_change(user, youth)
+    else:
+        district_staff, changes = _open_case_access(user, cases)
     allowed = district_staff and consent_in_force
     sis = sis_status_for(youth) if allowed else None
     if waiting_since and sis:
@@ -44,7 +52,8 @@ def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
         finished = not sis.pull_running and attempted >= waiting_since
         if finished or time.time() - waiting_since > WAIT_FOR_REFRESH:
             waiting_since = None
-    credits = credit_summary_for(youth) if allowed else None
+    # The status has read the link: the summary reuses it rather than reading it again.
+    credits = credit_summary_from(youth, sis.link) if sis and sis.last_refreshed_at else None
     return {
         "youth": youth,
         "district_staff": district_staff,
@@ -53,9 +62,21 @@ def panel_context(youth, user, *, waiting_since: float | None = None) -> dict:
         "sis": sis,
         "credits": credits,
         "ag_missing": [area for area in credits.ag if not area.met] if credits else [],
-        "can_change": can_change(user, youth),
+        "can_change": changes,
         "waiting_since": waiting_since if allowed else None,
     }
+
+
+def _open_case_access(user, cases) -> tuple[bool, bool]:
+    """reads_district_records and can_change, answered from the youth's cases the user may
+    see: both ask about the youth's one open case (one_open_case_per_youth), which is among
+    them whenever its center is one of the user's district or writable centers."""
+    access = staff_access(user)
+    center_id = next((case.center_id for case in cases if case.status == CaseStatus.OPEN), None)
+    return (
+        center_id in access.district_center_ids,
+        center_id in access.writable_center_ids,
+    )
 
 
 def _since(request) -> float | None:

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from centers.access import staff_access
 from centers.models import Center, Role
@@ -74,28 +76,24 @@ def youth_page(youth: Youth, user) -> dict:
         .select_related("author")
         .order_by("-contact_on", "-created_at")[:100]
     )
-    # Up to 100 notes, each shown with its kind and its case's center: the cases are already
-    # here (no join, no copy of the case per note), and a kind's label is looked up once
-    # (get_kind_display translates every kind's label on each call).
-    cases_by_pk = {case.pk: case for case in cases}
-    kind_labels = dict(NoteKind.choices)
-    for note in notes:
-        note.case = cases_by_pk[note.case_id]
-        note.kind_label = kind_labels.get(note.kind, note.kind)
+    _label_notes(notes, cases)
     follow_ups = (
         FollowUp.objects.filter(case_id__in=case_ids)
-        .select_related("assignee", "done_by")
+        .select_related("assignee")
         .order_by("done_at", "due_on")
     )
     transfers = list(
         Transfer.objects.filter(case_id__in=case_ids)
-        .select_related("from_center", "to_center", "requested_by", "decided_by")
+        .select_related("from_center", "to_center")
         .order_by("-created_at")
     )
-    consents = list(youth.consents.select_related("recorded_by"))
+    # Kept on the youth, so the education-records panel's consent check reads them again
+    # without a query.
+    prefetch_related_objects([youth], "consents")
+    consents = list(youth.consents.all())
     referrals = list(
         Referral.objects.filter(youth=youth, case_id__in=case_ids)
-        .select_related("program", "counselor")
+        .select_related("program")
         .order_by("-created_at")
     )
     assessments = list(
@@ -118,6 +116,21 @@ def youth_page(youth: Youth, user) -> dict:
             (t for t in transfers if t.status == TransferStatus.REQUESTED), None
         ),
     }
+
+
+def _label_notes(notes: list[CaseNote], cases: list[Case]) -> None:
+    """Give each note its case (already loaded: no join, no copy per note) and the labels its
+    line shows, made here once rather than by template tags per note (up to 100 notes): the
+    kind (get_kind_display translates every kind's label on each call), the contact date and
+    "by … at …" (one translation for all)."""
+    cases_by_pk = {case.pk: case for case in cases}
+    kind_labels = dict(NoteKind.choices)
+    by_line = gettext("by %(author)s at %(center)s")
+    for note in notes:
+        note.case = cases_by_pk[note.case_id]
+        note.kind_label = kind_labels.get(note.kind, note.kind)
+        note.contact_label = date_format(note.contact_on, "SHORT_DATE_FORMAT")
+        note.by_line = by_line % {"author": note.author, "center": note.case.center.code}
 
 
 def latest_cases_of(youth_ids) -> list[Case]:

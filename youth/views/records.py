@@ -146,15 +146,26 @@ def intake_check(request):
     )
 
 
+def _merged_into_id(pk: int) -> int | None:
+    return Youth.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+
+
 def detail(request, pk: int):
-    merged = Youth.objects.filter(pk=pk, merged_into__isnull=False).only("merged_into").first()
-    if merged is not None:
-        get_youth_for_user(request.user, merged.merged_into_id)
+    try:
+        youth = get_youth_for_user(request.user, pk)
+    except Http404:
+        youth = None
+    # A merged record sends to the one it was merged into. Its cases moved there, so it is
+    # seldom in scope: asked after the record, an ordinary page costs no query for it.
+    merged_into_id = youth.merged_into_id if youth else _merged_into_id(pk)
+    if merged_into_id is not None:
+        get_youth_for_user(request.user, merged_into_id)
         messages.info(request, _("That record was merged into this one."))
-        return redirect("youth:detail", merged.merged_into_id)
-    youth = get_youth_for_user(request.user, pk)
+        return redirect("youth:detail", merged_into_id)
+    if youth is None:
+        raise Http404
     context = selectors.youth_page(youth, request.user)
-    context.update(sis_views.panel_context(youth, request.user))
+    context.update(sis_views.panel_context(youth, request.user, cases=context["cases"]))
     access_record(
         request=request,
         action=Action.VIEWED,
