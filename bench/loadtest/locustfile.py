@@ -23,6 +23,7 @@ import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, events, task
 
@@ -31,6 +32,8 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import personas  # noqa: E402
+
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 # One account per simulated user (run.py lists the database's own accounts in these variables;
 # django-otp refuses a code used twice, so two users never share an authenticator).
@@ -195,7 +198,9 @@ class Counselor(Staff):
         kind = random.choice(NOTE_KINDS)
         data = {
             "kind": kind,
-            "contact_on": dt.date.today().isoformat(),
+            # The center's day, not the machine's: after 4 pm in Los Angeles, UTC is already
+            # tomorrow, and a contact dated tomorrow is refused.
+            "contact_on": dt.datetime.now(LOS_ANGELES).date().isoformat(),
             "body": "Load test: checked in about this week's classes and the bus pass.",
         }
         self.post(f"/youth/{pk}/notes/new/", data, "note: save", must_contain="Note added")
