@@ -6,12 +6,23 @@ import datetime
 from django.core.exceptions import PermissionDenied
 
 from centers.access import staff_access
+from youth.choices import CaseStatus
 from youth.services import education_records_allowed
 
 
 def reads_district_records(user, youth) -> bool:
     district = staff_access(user).district_center_ids
     return youth.cases.filter(status="open", center_id__in=district).exists()
+
+
+def open_case_access(user, cases) -> tuple[bool, bool]:
+    """(reads_district_records, youth.access.can_change) answered from the youth's cases the
+    caller has loaded (those the user may see): both ask about the youth's one open case
+    (one_open_case_per_youth), which is among them whenever its center is one of the user's
+    district or writable centers, both being readable centers."""
+    access = staff_access(user)
+    center_id = next((case.center_id for case in cases if case.status == CaseStatus.OPEN), None)
+    return center_id in access.district_center_ids, center_id in access.writable_center_ids
 
 
 def check_reads_district_records(user, youth) -> None:

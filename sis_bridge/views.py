@@ -17,10 +17,9 @@ from centers.access import staff_access
 from reengage import faults
 from reengage.ratelimits import limited
 from youth.access import can_change, get_youth_for_user, youth_visible_to
-from youth.choices import CaseStatus
 from youth.services import education_records_allowed
 
-from .access import check_reads_district_records, reads_district_records
+from .access import check_reads_district_records, open_case_access, reads_district_records
 from .client import SisError
 from .models import QuarantinedRecord, SyncKind, SyncRun
 from .selectors import credit_summary_from, sis_status_for
@@ -44,7 +43,7 @@ def panel_context(
     if cases is None:
         district_staff, changes = reads_district_records(user, youth), can_change(user, youth)
     else:
-        district_staff, changes = _open_case_access(user, cases)
+        district_staff, changes = open_case_access(user, cases)
     allowed = district_staff and consent_in_force
     sis = sis_status_for(youth) if allowed else None
     if waiting_since and sis:
@@ -65,18 +64,6 @@ def panel_context(
         "can_change": changes,
         "waiting_since": waiting_since if allowed else None,
     }
-
-
-def _open_case_access(user, cases) -> tuple[bool, bool]:
-    """reads_district_records and can_change, answered from the youth's cases the user may
-    see: both ask about the youth's one open case (one_open_case_per_youth), which is among
-    them whenever its center is one of the user's district or writable centers."""
-    access = staff_access(user)
-    center_id = next((case.center_id for case in cases if case.status == CaseStatus.OPEN), None)
-    return (
-        center_id in access.district_center_ids,
-        center_id in access.writable_center_ids,
-    )
 
 
 def _since(request) -> float | None:
