@@ -3,10 +3,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .services import is_authenticator_code
+
 # Backup codes are 8 letters and digits (django-otp's StaticToken); people copy them with
 # spaces or dashes.
 BACKUP_CODE = re.compile(r"^[a-z2-7]{8}$")
-AUTHENTICATOR_CODE = re.compile(r"^\d{6}$")
 
 
 def _normalized(code: str) -> str:
@@ -29,7 +30,7 @@ class SignInCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = _normalized(self.cleaned_data["code"])
-        if not (AUTHENTICATOR_CODE.match(code) or BACKUP_CODE.match(code)):
+        if not (is_authenticator_code(code) or BACKUP_CODE.match(code)):
             raise forms.ValidationError(
                 _("Enter the 6-digit code from your app, or a backup code of 8 characters.")
             )
@@ -48,6 +49,6 @@ class AuthenticatorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = _normalized(self.cleaned_data["code"])
-        if not AUTHENTICATOR_CODE.match(code):
+        if not is_authenticator_code(code):
             raise forms.ValidationError(_("Enter the 6 digits the app shows."))
         return code

@@ -2,6 +2,7 @@
 sign-in off, an administrator's reset, and signing out everywhere. Each is written to the
 access log."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import Action
 from audit.services import access_record
 
+from .selectors import authenticator_for, backup_device_for
+
 BACKUP_CODE_COUNT = 10
+AUTHENTICATOR_CODE = re.compile(r"[0-9]{6}")
 AUTHENTICATOR_NAME = "Authenticator app"
 BACKUP_CODES_NAME = "Backup codes"
 
@@ -34,16 +38,16 @@ def _next_try_at(device: Device) -> datetime | None:
     return None if allowed else detail.get("locked_until")
 
 
-def _is_authenticator_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit()
+def is_authenticator_code(code: str) -> bool:
+    """Six ASCII digits: what an authenticator app shows (anything else is a backup code)."""
+    return AUTHENTICATOR_CODE.fullmatch(code) is not None
 
 
 def second_factor_check(*, user, code: str) -> CodeCheck:
     """Check a code typed at sign-in: six digits go to the authenticator app, anything else to
     the backup codes (a matching backup code is used up). A device that refused a code lately
     refuses every code until its wait, doubled at each wrong code, is over."""
-    model = TOTPDevice if _is_authenticator_code(code) else StaticDevice
-    device = model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = authenticator_for(user) if is_authenticator_code(code) else backup_device_for(user)
     if device is None:
         return CodeCheck()
     waiting_until = _next_try_at(device)
@@ -81,7 +85,7 @@ def authenticator_confirm(*, request, device: TOTPDevice) -> list[str]:
 
 def _new_backup_codes(user) -> list[str]:
     # The device is kept, only its codes change: a session verified by a backup code stays so.
-    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = backup_device_for(user)
     if device is None:
         device = StaticDevice.objects.create(user=user, name=BACKUP_CODES_NAME, confirmed=True)
     device.token_set.all().delete()

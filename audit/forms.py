@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center
+from reengage.forms import check_period
 
 
 class AccessLogExportForm(forms.Form):
@@ -17,7 +18,5 @@ class AccessLogExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The period ends before it starts."))
+        check_period(self, cleaned)
         return cleaned

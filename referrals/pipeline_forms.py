@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from reengage.forms import LONGEST_PERIOD, check_period
+
 STUCK_DAYS = 14
 NO_CONTACT_DAYS = 30
-LONGEST_PERIOD = datetime.timedelta(days=5 * 366)
 
 
 def program_year_start(day: datetime.date) -> datetime.date:
@@ -90,11 +91,7 @@ class PipelineFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
-        elif start and end and end - start > LONGEST_PERIOD:
-            self.add_error("end", _("Choose a period of five years at most."))
+        check_period(self, cleaned, longest=LONGEST_PERIOD)
         return cleaned
 
     def pipeline_filter(self) -> PipelineFilter:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from centers.models import Center
 from reengage import faults
+from reengage.forms import check_period
 from reengage.ratelimits import limited
 from referrals.pipeline_forms import program_year_start
 
@@ -46,9 +47,7 @@ class ExtractForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The period ends before it starts."))
+        check_period(self, cleaned)
         return cleaned
 
 

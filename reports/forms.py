@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reengage.forms import LONGEST_PERIOD, check_period
 from referrals.pipeline_forms import program_year_start
 
 FIRST_PROGRAM_YEAR = 2012  # July 2012: the centers became dropout recovery centers
-LONGEST_PERIOD = datetime.timedelta(days=5 * 366)
 WHOLE_YEAR = ""
 QUARTERS = [
     (WHOLE_YEAR, _("The whole program year (July to June)")),
@@ -97,10 +97,8 @@ class GrantReportForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if bool(start) != bool(end):
             self.add_error("end" if start else "start", _("Give both dates of a custom period."))
-        elif start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
-        elif start and end and end - start > LONGEST_PERIOD:
-            self.add_error("end", _("Choose a period of five years at most."))
+        else:
+            check_period(self, cleaned, longest=LONGEST_PERIOD)
         return cleaned
 
     def report_period(self) -> ReportPeriod:

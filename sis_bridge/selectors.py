@@ -13,6 +13,23 @@ from . import credits
 from .models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
 
 TERM_IS_SPRING = ("Spring Semester", "Second Semester")
+# The columns holding credits.CourseCredit's and credits.EnrollmentSpan's fields, in their order.
+COURSE_COLUMNS = (
+    "subject_area",
+    "lausd_credits",
+    "ag_letter",
+    "letter_grade",
+    "counted",
+    "credit_recovery",
+)
+ENROLLMENT_COLUMNS = (
+    "school_name",
+    "entry_date",
+    "entry_grade",
+    "exit_date",
+    "exit_code",
+    "school_id",
+)
 
 
 def credit_summary_for(
@@ -35,24 +52,8 @@ def credit_summary_from(
     """The credit summary of the snapshot of a refreshed link the caller has loaded: three
     queries, reading plain rows (no model instances)."""
     courses = [
-        credits.CourseCredit(
-            area=area,
-            lausd_credits=lausd_credits,
-            ag_letter=ag_letter,
-            letter_grade=letter_grade,
-            counted=counted,
-            credit_recovery=credit_recovery,
-        )
-        for area, lausd_credits, ag_letter, letter_grade, counted, credit_recovery in (
-            TranscriptCourse.objects.filter(youth=youth).values_list(
-                "subject_area",
-                "lausd_credits",
-                "ag_letter",
-                "letter_grade",
-                "counted",
-                "credit_recovery",
-            )
-        )
+        credits.CourseCredit(*row)
+        for row in TranscriptCourse.objects.filter(youth=youth).values_list(*COURSE_COLUMNS)
     ]
     terms = [
         credits.TermRecord(school_year, term in TERM_IS_SPRING, grade_level)
@@ -61,19 +62,8 @@ def credit_summary_from(
         )
     ]
     enrollments = [
-        credits.EnrollmentSpan(
-            school_name=school_name,
-            entry_date=entry_date,
-            entry_grade=entry_grade,
-            exit_date=exit_date,
-            exit_code=exit_code,
-            school_id=school_id,
-        )
-        for school_name, entry_date, entry_grade, exit_date, exit_code, school_id in (
-            Enrollment.objects.filter(youth=youth).values_list(
-                "school_name", "entry_date", "entry_grade", "exit_date", "exit_code", "school_id"
-            )
-        )
+        credits.EnrollmentSpan(*row)
+        for row in Enrollment.objects.filter(youth=youth).values_list(*ENROLLMENT_COLUMNS)
     ]
     student = credits.StudentRecord(
         birth_date=youth.birth_date,

@@ -37,6 +37,7 @@ from audit.models import AccessLogEntry, Action
 from referrals.models import Referral, ReferralEvent
 
 from .choices import CaseStatus
+from .eligibility import age_on
 from .merges import merged_record_ids
 from .models import Assessment, Case, CaseNote, Consent, FollowUp, Transfer, Youth, YouthMerge
 
@@ -132,11 +133,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday
-
-
 def generalised_birth_date(birth_date: datetime.date, event_days: Iterable[datetime.date]):
     """The earliest date of birth giving the same age as `birth_date` on every one of the
     event days: the stored date then says only how old the youth was at each event. Without
@@ -147,7 +143,7 @@ def generalised_birth_date(birth_date: datetime.date, event_days: Iterable[datet
 
     def same_ages(ordinal: int) -> bool:
         candidate = datetime.date.fromordinal(ordinal)
-        return all(_age_on(candidate, day) == _age_on(birth_date, day) for day in days)
+        return all(age_on(candidate, day) == age_on(birth_date, day) for day in days)
 
     # Moving the birth date earlier can only raise an age, so the dates that keep every age
     # form one run ending at the true date, at most a year long: bisect for its start, with
