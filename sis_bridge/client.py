@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, NotRequired, Required, TypedDict
 
 import httpx
-import orjson
+import msgspec
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -156,6 +156,18 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
         "whenTakenGradeLevelDescriptor": ("str", False),
         "courseRepeatCodeDescriptor": ("str", False),
     },
+}
+
+
+# Fields our code reads that the contract does not check (any value goes, as today), by
+# resource: the fast decoder keeps them with the contract's fields and drops the rest.
+ALSO_READ: dict[str, tuple[str, ...]] = {
+    "schools": (),
+    "courses": ("_ext.lausd.creditRecovery",),
+    "students": ("middleName",),
+    "studentSchoolAssociations": (),
+    "studentAcademicRecords": ("gradePointAverages[].isCumulative",),
+    "courseTranscripts": (),
 }
 
 
@@ -309,6 +321,94 @@ def validate(resource: str, record: Any) -> InvalidRecord | None:
     if _conforms(resource, record):
         return None
     return _explain(resource, record)
+
+
+# --- the contract as msgspec types: a page decoded and checked in one pass, in C -----------
+# A page of valid records (nearly every page) is decoded straight into dicts holding only the
+# fields of CONTRACT and ALSO_READ, 4-5 times faster than decoding it whole and checking each
+# record in Python. The types are at least as strict as the checks above, so a page they
+# accept is one the checks accept; any page they refuse is decoded and checked the slow way,
+# which names each bad record's field.
+
+_INT64 = Annotated[int, msgspec.Meta(ge=-_BIGINT, le=_BIGINT - 1)]
+_FINITE = Annotated[float, msgspec.Meta(ge=-1.7976931348623157e308, le=1.7976931348623157e308)]
+_KINDS: dict[str, Any] = {
+    "str": str,  # NUL: a page holding "\\u0000" anywhere goes the slow way
+    "int": _INT64,
+    "year": Annotated[int, msgspec.Meta(ge=1900, le=2100)],
+    "number": _INT64 | _FINITE,  # ints stay ints, as the slow way leaves them
+    "date": Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")],
+    "list": list[Any],
+    "object": dict[str, Any],
+    "any": Any,
+}
+
+
+def _record_type(resource: str) -> Any:
+    """A TypedDict for a resource's records, nested as its contract paths are."""
+    tree: dict[str, Any] = {}
+    fields = {path: ("any", False) for path in ALSO_READ[resource]} | CONTRACT[resource]
+    for path, (kind, required) in fields.items():
+        node = tree
+        *parents, leaf = path.split(".")
+        for part in parents:
+            name = part.removesuffix("[]")
+            child = node.setdefault(name, {"kind": "object", "required": False})
+            if part.endswith("[]"):
+                child["kind"] = "list"
+            node = child.setdefault("fields", {})
+        node.setdefault(leaf, {}).update(kind=kind, required=required)
+    return _typed(f"{resource}_record", tree)
+
+
+def _required(spec: dict[str, Any]) -> bool:
+    """A path the contract requires, or an object holding one (missing, it holds nothing).
+    A list may be missing: the contract checks only the items there are."""
+    if spec["required"]:
+        return True
+    return spec["kind"] == "object" and any(map(_required, spec.get("fields", {}).values()))
+
+
+def _typed(name: str, fields: dict[str, Any]) -> Any:
+    annotations = {}
+    for key, spec in fields.items():
+        if "fields" in spec:
+            inner = _typed(f"{name}_{key}", spec["fields"])
+            value_type = list[inner] if spec["kind"] == "list" else inner
+        else:
+            value_type = _KINDS[spec["kind"]]
+        if _required(spec):
+            annotations[key] = Required[value_type]
+        else:
+            annotations[key] = NotRequired[value_type | None]
+    return TypedDict(name, annotations, total=False)
+
+
+_DECODERS = {resource: msgspec.json.Decoder(list[_record_type(resource)]) for resource in CONTRACT}
+_DATE_PATHS = {
+    resource: tuple(
+        tuple(path.split(".")) for path, (kind, _required) in contract.items() if kind == "date"
+    )
+    for resource, contract in CONTRACT.items()
+}
+
+
+def decode_valid_page(resource: str, content: bytes) -> list[dict[str, Any]] | None:
+    """The page's records when every one keeps the contract (only the fields we read), else
+    None: the caller then decodes and checks it record by record."""
+    if b"\\u0000" in content:
+        return None
+    try:
+        records = _DECODERS[resource].decode(content)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    # The pattern lets 2024-02-30 through; fromisoformat does not.
+    for keys in _DATE_PATHS[resource]:
+        for record in records:
+            value = _dig(record, keys)
+            if value is not None and not _is_date(value):
+                return None
+    return records
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -465,10 +565,10 @@ class SisClient:
     @staticmethod
     def _json(response: httpx.Response, what: str) -> Any:
         try:
-            # orjson decodes a page in half the time; it refuses a few things the standard
+            # msgspec decodes a page in half the time; it refuses a few things the standard
             # library reads (integers past 64 bits, NaN), which then go the slow way.
-            return orjson.loads(response.content)
-        except orjson.JSONDecodeError:
+            return msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
             pass
         try:
             return response.json()
@@ -497,21 +597,10 @@ class SisClient:
         while True:
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
             response = self.get(url, params)
-            page = self._json(response, resource)
-            if not isinstance(page, list):
-                raise SisResponseError(f"The {resource} response is not a list.")
-            fetched = Fetched()
-            for record in page:
-                problem = validate(resource, record)
-                if problem is None:
-                    fetched.records.append(record)
-                    fetched.ordered.append(record)
-                else:
-                    fetched.invalid.append(problem)
-                    fetched.ordered.append(problem)
-            offset += len(page)
+            fetched = self._checked_page(resource, response)
+            offset += len(fetched.ordered)
             total = _int_header(response, "Total-Count")
-            last = len(page) < page_size or (total is not None and offset >= total)
+            last = len(fetched.ordered) < page_size or (total is not None and offset >= total)
             if last and total is not None and offset < total:
                 raise SisPartialResponse(
                     f"{resource}: {offset} of {total} records arrived before the list ended."
@@ -519,6 +608,24 @@ class SisClient:
             yield fetched
             if last:
                 return
+
+    def _checked_page(self, resource: str, response: httpx.Response) -> Fetched:
+        records = decode_valid_page(resource, response.content)
+        if records is not None:
+            return Fetched(records=records, ordered=list(records))
+        page = self._json(response, resource)
+        if not isinstance(page, list):
+            raise SisResponseError(f"The {resource} response is not a list.")
+        fetched = Fetched()
+        for record in page:
+            problem = validate(resource, record)
+            if problem is None:
+                fetched.records.append(record)
+                fetched.ordered.append(record)
+            else:
+                fetched.invalid.append(problem)
+                fetched.ordered.append(problem)
+        return fetched
 
     def total_count(self, resource: str, **filters: Any) -> int | None:
         """Total-Count of a resource list (one request for one record), None if not sent."""

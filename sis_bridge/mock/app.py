@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+import msgspec
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,11 +34,11 @@ DEPENDENCY_ORDER = (
 
 
 class RecordsResponse(JSONResponse):
-    """Records as JSON, encoded by orjson: the same bytes as Starlette's JSONResponse (compact,
+    """Records as JSON, encoded by msgspec: the same bytes as Starlette's JSONResponse (compact,
     UTF-8) in a tenth of the time, which matters when a sync pages through 100,000 students."""
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return msgspec.json.encode(content)
 
 
 @dataclass
