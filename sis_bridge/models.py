@@ -49,7 +49,9 @@ class SisLink(TimeStampedModel):
 class AcademicTerm(models.Model):
     """One Ed-Fi studentAcademicRecord: a student's credits and GPA for a term at a school."""
 
-    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (youth, ...) index below serves every lookup by youth, and a
+    # sync writes millions of these rows, each one an entry in every index.
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+", db_index=False)
     sis_id = models.CharField(max_length=32)
     school_id = models.BigIntegerField()
     school_year = models.PositiveSmallIntegerField(_("school year"))
@@ -74,7 +76,9 @@ class AcademicTerm(models.Model):
 class TranscriptCourse(models.Model):
     """One Ed-Fi courseTranscript row: raw earned credits and type, plus LAUSD credits."""
 
-    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (youth, ...) index below serves every lookup by youth, and a
+    # sync writes millions of these rows, each one an entry in every index.
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+", db_index=False)
     sis_id = models.CharField(max_length=32)
     school_id = models.BigIntegerField()
     school_year = models.PositiveSmallIntegerField(_("school year"))
@@ -106,7 +110,9 @@ class TranscriptCourse(models.Model):
 class Enrollment(models.Model):
     """One Ed-Fi studentSchoolAssociation: a stay at a school and how it ended."""
 
-    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (youth, ...) index below serves every lookup by youth, and a
+    # sync writes millions of these rows, each one an entry in every index.
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="+", db_index=False)
     sis_id = models.CharField(max_length=32)
     school_id = models.BigIntegerField()
     school_name = models.CharField(_("school"), max_length=75)
