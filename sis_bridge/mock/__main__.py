@@ -9,6 +9,7 @@ request's own host).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 
 import uvicorn
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> None:
         public_url=args.public_url,
     )
     app.dataset.count_records()  # before listening, so no request waits for it
+    # The generator's caches stay for the process's life: the cycle collector need not walk
+    # them each time a page's records are made (about a tenth of the mock's CPU on a full sync).
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from sis_bridge.models import (
     TranscriptCourse,
 )
 from youth.models import Consent, Youth
-from youth.services import education_records_allowed
+from youth.services import school_records_consented
 
 from .mapping import (
     ENROLLMENT_COLUMNS,
@@ -113,8 +113,13 @@ def with_consents(links: QuerySet[SisLink]) -> QuerySet[SisLink]:
             "last_attempt_at",
             "youth__birth_date",
         )
-        .prefetch_related(Prefetch("youth__consents", queryset=consents))
+        .prefetch_related(Prefetch("youth__consents", queryset=consents, to_attr="loaded_consents"))
     )
+
+
+def consented(link: SisLink, day: dt.date) -> bool:
+    """A link from with_consents whose youth's consents let the SIS be asked today."""
+    return school_records_consented(link.youth.loaded_consents, day)
 
 
 def born_on_the_same_day(youth: Youth, student: dict[str, Any]) -> bool:
@@ -219,14 +224,21 @@ class BlockWriter:
     matches the stored one is not mapped at all. Should the database refuse a value (too long,
     out of range), the block is written again student by student, and only the student whose
     rows it refused fails, keeping their last good snapshot.
+
+    With `background`, each block is written by a thread on a connection of its own while
+    the next block is fetched and mapped (PostgreSQL and Python at work at once). Only outside
+    a transaction: inside one, the second connection would not see what it holds. close()
+    writes what is left and waits for it; stop() then lets the thread go.
     """
 
-    def __init__(self, run: SyncRun, catalogue: Catalogue, user=None) -> None:
+    def __init__(self, run: SyncRun, catalogue: Catalogue, user=None, *, background=False) -> None:
         self.run = run
         self.catalogue = catalogue
         self.user = user
         self.block: list[Pulled] = []
         self.counted: set[int] = set()  # links counted once, even when pulled again
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sis-write") if background else None
+        self._writing: tuple[Future[None], list[_Outcome]] | None = None
 
     def add(self, pulled: Pulled) -> None:
         self.block.append(pulled)
@@ -252,13 +264,42 @@ class BlockWriter:
         outcomes = []
         for pulled in block:
             link = links.get(pulled.link_pk)
-            if link is None or not education_records_allowed(link.youth, today):
+            if link is None or not consented(link, today):
                 # Unlinked, or consent withdrawn since the run began: nothing is kept.
                 if link is not None and pulled.link_pk not in self.counted:
                     self.counted.add(pulled.link_pk)
                     self.run.skipped += 1
                 continue
             outcomes.append(self._judge(pulled, link))
+        if self._pool is None:
+            self._write_block(outcomes)
+            self._counted(outcomes)
+        else:
+            self._settle()
+            self._writing = (self._pool.submit(self._write_block, outcomes), outcomes)
+
+    def close(self) -> None:
+        """Write what is left and wait until it is written."""
+        self.flush()
+        self._settle()
+
+    def stop(self) -> None:
+        """Let the background writer go (after the block it is writing), closing its
+        connection; close() first, or the blocks not yet written are dropped."""
+        if self._pool is not None:
+            self._pool.submit(connections.close_all)
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def _settle(self) -> None:
+        """Wait for the block being written (raising what it raised) and count it."""
+        if self._writing is not None:
+            future, outcomes = self._writing
+            self._writing = None
+            future.result()
+            self._counted(outcomes)
+
+    def _write_block(self, outcomes: list[_Outcome]) -> None:
         try:
             with transaction.atomic():
                 self._write(outcomes)
@@ -268,6 +309,8 @@ class BlockWriter:
             )
             with transaction.atomic():
                 self._write(outcomes, alone=True)
+
+    def _counted(self, outcomes: list[_Outcome]) -> None:
         for item in outcomes:
             if item.error:
                 logger.warning(

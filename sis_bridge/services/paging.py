@@ -11,18 +11,29 @@ from typing import Any, TypeVar
 
 from sis_bridge.client import PAGE_SIZE, SisClient
 
-from .blocks import STUDENT_RESOURCES, Pulled, student_id_of
+from .blocks import BLOCK_SIZE, STUDENT_RESOURCES, Pulled, student_id_of
 
-# Records per student across the four resources, to guess how many pages a full scan takes
-# (LAUSD-like data: ~27 transcripts, ~4.5 terms, ~1.3 enrollments, 1 student).
-RECORDS_PER_STUDENT = 40
+# Records per student in each resource (LAUSD-like data), to guess how many pages a full scan
+# takes and how many pages make a block.
+RECORDS_PER_STUDENT = {
+    "students": 1,
+    "studentSchoolAssociations": 1.3,
+    "studentAcademicRecords": 4.5,
+    "courseTranscripts": 27,
+}
 T = TypeVar("T")
 
 
 def pages_needed(client: SisClient, filters: dict[str, Any]) -> int:
     """About how many requests a full scan of the four resources takes (one request to ask)."""
     total = client.total_count("students", **filters) or 0
-    return math.ceil(total / PAGE_SIZE) + math.ceil(total * RECORDS_PER_STUDENT / PAGE_SIZE)
+    return sum(math.ceil(total * n / PAGE_SIZE) for n in RECORDS_PER_STUDENT.values())
+
+
+def pages_per_block(resource: str) -> int:
+    """Pages read ahead of a stream: about a block's worth, so the SIS builds and the thread
+    decodes the next block while this one is mapped and written."""
+    return math.ceil(BLOCK_SIZE * RECORDS_PER_STUDENT[resource] / PAGE_SIZE) + 1
 
 
 def read_ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
@@ -77,7 +88,7 @@ class _Stream:
 
     def __init__(self, client: SisClient, resource: str, filters: dict[str, Any]) -> None:
         self.resource = resource
-        self._pages = read_ahead(client.pages(resource, **filters))
+        self._pages = read_ahead(client.pages(resource, **filters), pages_per_block(resource))
         self.buffer: deque[tuple[str | None, Any]] = deque()
         self.done = False
 

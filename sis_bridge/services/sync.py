@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 
 from django.conf import settings
@@ -29,6 +31,7 @@ from .blocks import (
     BlockWriter,
     ChangeScan,
     Pulled,
+    consented,
     fetch_many,
     fetch_one,
     quarantine_rows,
@@ -262,6 +265,22 @@ def _fetch_pending(
     return not unreadable
 
 
+@contextlib.contextmanager
+def fewer_collections():
+    """Python's cycle collector set aside for a long sync: it would walk every object the
+    worker holds (Django's among them) each time a few hundred dicts of SIS records were made,
+    and records form no cycles. Frozen objects are not walked; a full collection still runs
+    now and then."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def sis_nightly_sync(*, user=None, client: SisClient | None = None) -> SyncRun | None:
     """Refresh every linked youth whose SIS records changed since the last complete scan.
 
@@ -269,6 +288,11 @@ def sis_nightly_sync(*, user=None, client: SisClient | None = None) -> SyncRun |
     attempt failed, or who were never refreshed, are pulled again whatever changed. Returns
     None when another nightly run is going.
     """
+    with fewer_collections():
+        return _nightly(user=user, client=client)
+
+
+def _nightly(*, user=None, client: SisClient | None = None) -> SyncRun | None:
     run = _claim(SyncKind.NIGHTLY, user=user)
     if run is None:
         logger.info("SIS nightly sync skipped: another run is going")
@@ -298,21 +322,32 @@ def sis_nightly_sync(*, user=None, client: SisClient | None = None) -> SyncRun |
                 | Q(last_refreshed_at__isnull=True)
             )
         catalogue = _catalogue(client, run)
-        writer = BlockWriter(run, catalogue, user)
-        pending: dict[str, int] = {}
-        chunk: list[SisLink] = []
-        today = timezone.localdate()
-        for link in links.order_by("pk").iterator(chunk_size=BLOCK_SIZE):
-            if not education_records_allowed(link.youth, today):
-                run.skipped += 1
-                continue
-            chunk.append(link)
-            if len(chunk) >= BLOCK_SIZE:
-                _sort_out(chunk, scan, writer, pending)
-                chunk = []
-        _sort_out(chunk, scan, writer, pending)
-        complete = _fetch_pending(client, run, writer, pending, newest)
-        writer.flush()
+        # Blocks are written on a second connection while the next is mapped, unless the
+        # caller holds a transaction (its rows would be invisible to that connection).
+        writer = BlockWriter(
+            run,
+            catalogue,
+            user,
+            background=not connection.in_atomic_block
+            and not __import__("os").environ.get("EXP_NOBG"),
+        )
+        try:
+            pending: dict[str, int] = {}
+            chunk: list[SisLink] = []
+            today = timezone.localdate()
+            for link in links.order_by("pk").iterator(chunk_size=BLOCK_SIZE):
+                if not consented(link, today):
+                    run.skipped += 1
+                    continue
+                chunk.append(link)
+                if len(chunk) >= BLOCK_SIZE:
+                    _sort_out(chunk, scan, writer, pending)
+                    chunk = []
+            _sort_out(chunk, scan, writer, pending)
+            complete = _fetch_pending(client, run, writer, pending, newest)
+            writer.close()
+        finally:
+            writer.stop()
         if complete and (scan is None or scan.complete):
             run.change_version_to = newest
         else:

@@ -8,11 +8,13 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from sis_bridge import client as sis_client_module
 from sis_bridge.client import CONTRACT
 from sis_bridge.mock.dataset import Dataset
 from sis_bridge.models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
+from sis_bridge.services import blocks, sis_nightly_sync
 from sis_bridge.services.blocks import (
     STUDENT_RESOURCES,
     BlockWriter,
@@ -130,9 +132,10 @@ def test_text_with_separators_quotes_and_newlines_and_missing_values_load_as_map
     assert TranscriptCourse.objects.filter(youth=youth).count() == stored
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a background writer's connection sees commits only
+@pytest.mark.parametrize("background", [False, True], ids=["in-line", "background"])
 def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_snapshot(
-    live_client,
+    live_client, background
 ):
     youths = [youth_for(61), youth_for(62)]
     links = [
@@ -151,14 +154,15 @@ def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_sn
 
     # Past the contract's checks (made by hand): a school year no smallint column holds.
     second = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
-    writer = BlockWriter(second, catalogue)
+    writer = BlockWriter(second, catalogue, background=background)
     bad = fetch_one(live_client, links[0].pk, youths[0].lausd_id)
     bad.records["courseTranscripts"][0]["studentAcademicRecordReference"]["schoolYear"] = 70000
     good = fetch_one(live_client, links[1].pk, youths[1].lausd_id)
     good.records["courseTranscripts"][0]["courseTitle"] = "Changed title"
     writer.add(bad)
     writer.add(good)
-    writer.flush()
+    writer.close()
+    writer.stop()
 
     assert (second.fetched, second.failed, second.changed) == (2, 1, 1)
     refused = SisLink.objects.get(pk=links[0].pk)
@@ -168,6 +172,61 @@ def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_sn
     )
     assert TranscriptCourse.objects.filter(youth=youths[1], title="Changed title").exists()
     assert SisLink.objects.get(pk=links[1].pk).last_error == ""
+
+
+def _connections_to_this_database() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_blocks_are_written_by_a_thread_while_the_next_is_fetched(
+    sis_settings, live_client, monkeypatch
+):
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 3)
+    youths = [youth_for(70 + i) for i in range(8)]
+    writers = []
+    write_block = BlockWriter._write_block
+
+    def recorded(self, outcomes):
+        writers.append((threading.current_thread().name, len(outcomes)))
+        write_block(self, outcomes)
+
+    monkeypatch.setattr(BlockWriter, "_write_block", recorded)
+    before = _connections_to_this_database()
+
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.fetched, run.changed, run.failed) == ("succeeded", 8, 8, 0)
+    assert [size for _name, size in writers] == [3, 3, 2]
+    assert {name for name, _size in writers} == {"sis-write_0"}
+    for youth in youths:
+        assert TranscriptCourse.objects.filter(youth=youth).exists()
+        assert SisLink.objects.get(youth=youth).last_refreshed_at is not None
+    assert _connections_to_this_database() == before  # the writer's connection was closed
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_blocks_are_written_on_its_connection(
+    sis_settings, live_client, monkeypatch
+):
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 3)
+    youths = [youth_for(80 + i) for i in range(4)]
+    threads = set()
+    write_block = BlockWriter._write_block
+
+    def recorded(self, outcomes):
+        threads.add(threading.current_thread())
+        write_block(self, outcomes)
+
+    monkeypatch.setattr(BlockWriter, "_write_block", recorded)
+
+    run = sis_nightly_sync(client=live_client)
+
+    assert (run.status, run.changed) == ("succeeded", 4)
+    assert threads == {threading.main_thread()}
+    assert all(TranscriptCourse.objects.filter(youth=y).exists() for y in youths)
 
 
 # --- fetching ahead -------------------------------------------------------------------------------
