@@ -16,7 +16,8 @@ Steps:
 2. clear the SIS tables (links, snapshots, runs), so every run is a first, full sync;
 3. start the mock SIS on a free port with N students and point the settings at it;
 4. run ``sis_nightly_sync()`` and report wall time, students per second, this process's peak
-   and sampled RSS, CPU time of this process, of its PostgreSQL backend and of the mock (in
+   and sampled RSS, CPU time of this process, of PostgreSQL (every process of the server: the
+   sync's two backends, the WAL writer, autovacuum...) and of the mock (in
    all and per student), HTTP requests, SQL statements and COPYs, and the rows written.
 
 ``--paging`` pages through the SIS (``SIS_FULL_SYNC_PAGING=true``, also read from the
@@ -284,10 +285,72 @@ def start_mock(students: int) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat's fields after the command name (field 3 of proc(5) is index 0)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process on this machine, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCpu(threading.Thread):
+    """CPU time of the whole PostgreSQL server a backend belongs to (the sync's two backends,
+    the WAL writer, autovacuum...), from its processes read every `interval` seconds: a
+    backend that ends during the run (the background writer's) counts up to its last reading."""
+
+    def __init__(self, backend: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.postmaster = int(_stat(backend)[1])
+        self.interval = interval
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.failed: list[str] = []
+        self._done = threading.Event()
+        self._read(initial=True)
+
+    def _read(self, initial: bool = False) -> None:
+        pids = [self.postmaster] + [
+            int(entry.name)
+            for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and _parent(int(entry.name)) == self.postmaster
+        ]
+        for pid in pids:
+            seconds = _cpu_or_zero(pid)
+            if seconds is None:
+                continue
+            # A process that appears later started during the run: all its time counts.
+            self.first.setdefault(pid, seconds if initial else 0.0)
+            self.last[pid] = seconds
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            try:
+                self._read()
+            except Exception as error:  # a figure; the failures are reported below
+                self.failed.append(repr(error))
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        self._read()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(_stat(pid)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _cpu_or_zero(pid: int) -> float | None:
+    try:
+        return cpu_seconds(pid)
+    except (OSError, IndexError, ValueError):  # ended since the listing
+        return None
 
 
 # --- memory ------------------------------------------------------------------------------------
@@ -330,6 +393,23 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+    @contextlib.contextmanager
+    def everywhere(self):
+        """Statements on this thread's connection and on those opened meanwhile (the
+        background writer's)."""
+        from django.db import connection
+        from django.db.backends.signals import connection_created
+
+        def wrap(sender, connection, **kwargs):
+            connection.execute_wrappers.append(self)
+
+        connection_created.connect(wrap, weak=False)
+        try:
+            with connection.execute_wrapper(self):
+                yield
+        finally:
+            connection_created.disconnect(wrap)
 
     @contextlib.contextmanager
     def copies_counted(self):
@@ -397,9 +477,10 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     try:
-        backend_cpu = cpu_seconds(backend)
+        server = ServerCpu(backend)
+        server.start()
     except OSError:  # PostgreSQL on another host
-        backend = None
+        server = None
     mock_cpu = cpu_seconds(mock.pid)
     own_cpu = time.process_time()
     rss_start = rss_mb()
@@ -411,7 +492,7 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     # The client the service would build itself, made here to read its request count.
     client = SisClient.from_settings()
     started = time.perf_counter()
-    with connection.execute_wrapper(queries), queries.copies_counted():
+    with queries.everywhere(), queries.copies_counted():
         if profiler:
             profiler.enable()
         sync_run = sis_nightly_sync(client=client)
@@ -422,7 +503,9 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     samples = sampler.stop()
     own_cpu = time.process_time() - own_cpu
     mock_cpu = cpu_seconds(mock.pid) - mock_cpu
-    backend_cpu = cpu_seconds(backend) - backend_cpu if backend else None
+    backend_cpu = server.stop() if server else None
+    if server and server.failed:
+        print(f"  (PostgreSQL CPU: {len(server.failed)} readings failed, first {server.failed[0]})")
 
     rows = _rows()
     synced = sync_run.changed + sync_run.unchanged
@@ -446,6 +529,11 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
         f"  RSS after first 10%  min {min(steady):.0f} MB, max {max(steady):.0f} MB "
         f"({len(samples)} samples every 0.1 s)"
     )
+    tenths = [
+        max(samples[len(samples) * k // 10 : len(samples) * (k + 1) // 10] or [0])
+        for k in range(10)
+    ]
+    print(f"  RSS by tenth of run  {' '.join(f'{mb:.0f}' for mb in tenths)} MB (max of each)")
     print(f"  load average         {os.getloadavg()[0]:.1f} (1 min, whole machine)")
     print(
         f"  CPU, this process    {own_cpu:.1f} s ({own_cpu / wall:.0%} of wall, "
@@ -453,7 +541,7 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     )
     if backend_cpu is not None:
         print(
-            f"  CPU, its PG backend  {backend_cpu:.1f} s ({backend_cpu / wall:.0%} of wall, "
+            f"  CPU, PostgreSQL      {backend_cpu:.1f} s ({backend_cpu / wall:.0%} of wall, "
             f"{backend_cpu / per * 1000:.2f} ms per student)"
         )
     print(
