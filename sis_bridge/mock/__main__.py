@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     # The generator's caches stay for the process's life: the cycle collector need not walk
     # them each time a page's records are made (about a tenth of the mock's CPU on a full sync).
     gc.freeze()
-    gc.set_threshold(20_000, 20, 100)
+    gc.set_threshold(20_000, 10, 10)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
