@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from youth.models import Youth
 
@@ -75,6 +76,17 @@ def credit_summary_from(
     return credits.credit_summary(student, as_of=as_of or timezone.localdate())
 
 
+# What a failed pull means to a counselor, by the client's error class: the stored error
+# ("SisUnavailable: HTTP 503 after 4 attempts") is technical and English, for the help desk.
+FAILURE_REASONS = {
+    "SisUnavailable": gettext_lazy("the district system did not answer"),
+    "SisAuthError": gettext_lazy("the district system refused our sign-in"),
+    "SisPartialResponse": gettext_lazy("the district system sent an incomplete answer"),
+    "SisResponseError": gettext_lazy("the district system sent an answer we could not read"),
+    "SisError": gettext_lazy("the district system could not be reached"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SisStatus:
     linked: bool
@@ -88,6 +100,20 @@ class SisStatus:
     @property
     def last_attempt_failed(self) -> bool:
         return bool(self.last_error)
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the last pull failed, in the reader's language when the SIS failed; our own
+        reasons (a birth date that differs, a record that broke the contract) were translated
+        when they were stored."""
+        kind, separator, _detail = self.last_error.partition(": ")
+        reason = FAILURE_REASONS.get(kind) if separator else None
+        return str(reason) if reason is not None else self.last_error
+
+    @property
+    def failure_detail(self) -> str:
+        """The stored error, when failure_reason put it in other words."""
+        return self.last_error if self.failure_reason != self.last_error else ""
 
 
 def sis_status_for(youth: Youth) -> SisStatus:

@@ -338,7 +338,8 @@ def test_with_the_sis_down_the_panel_says_so_and_keeps_the_last_good_credits(
     settings.SIS_BASE_URL = f"http://127.0.0.1:{closed_port()}"
     assert client.post(refresh).status_code == 302
     page = client.get(detail).content.decode()
-    assert "did not complete" in page
+    assert "did not complete (the district system did not answer)" in page
+    assert "For the help desk: SisUnavailable: ConnectError after" in page
     assert "What is shown is the last good pull." in page
     assert credits in page
 

@@ -641,3 +641,49 @@ def test_change_scan_records_are_used_only_when_they_hold_the_whole_snapshot(liv
     assert reusable(keyed, [link]) == {}
     link.last_error = "HTTP 503"
     assert reusable(whole, [link]) == {}
+
+
+@pytest.mark.parametrize(
+    ("stored", "english", "spanish", "detail"),
+    [
+        (
+            "SisUnavailable: HTTP 503 after 4 attempts",
+            "the district system did not answer",
+            "el sistema del distrito no respondió",
+            True,
+        ),
+        (
+            "SisAuthError: The token endpoint answered HTTP 401.",
+            "the district system refused our sign-in",
+            "el sistema del distrito rechazó nuestro inicio de sesión",
+            True,
+        ),
+        (
+            "The district student with this LAUSD ID was born on another day: check the ID.",
+            "The district student with this LAUSD ID was born on another day: check the ID.",
+            "The district student with this LAUSD ID was born on another day: check the ID.",
+            False,
+        ),
+    ],
+)
+def test_a_failed_pull_is_explained_in_the_readers_language_with_the_detail_kept(
+    stored, english, spanish, detail
+):
+    from django.utils import translation
+
+    from sis_bridge.selectors import SisStatus
+
+    status = SisStatus(
+        linked=True,
+        last_refreshed_at=None,
+        last_attempt_at=None,
+        last_error=stored,
+        pull_running=False,
+        last_run=None,
+        link=None,
+    )
+    with translation.override("en"):
+        assert status.failure_reason == english
+    with translation.override("es"):
+        assert status.failure_reason == spanish
+    assert status.failure_detail == (stored if detail else "")
