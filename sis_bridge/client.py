@@ -36,6 +36,12 @@ class SisError(Exception):
     """The SIS could not answer as the contract says. Messages carry no personal data."""
 
 
+def failure_text(failure: SisError) -> str:
+    """A failure as links and runs store it: its class (what the credits panel explains in the
+    reader's language), then its message."""
+    return f"{type(failure).__name__}: {failure}"
+
+
 class SisUnavailable(SisError):
     """Network errors, 429 or 5xx that outlasted the retries."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from youth.models import Youth
 
 from . import credits
+from .client import SisAuthError, SisError, SisPartialResponse, SisResponseError, SisUnavailable
 from .models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
 
 TERM_IS_SPRING = ("Spring Semester", "Second Semester")
@@ -77,13 +78,17 @@ def credit_summary_from(
 
 
 # What a failed pull means to a counselor, by the client's error class: the stored error
-# ("SisUnavailable: HTTP 503 after 4 attempts") is technical and English, for the help desk.
+# (client.failure_text: "SisUnavailable: HTTP 503 after 4 attempts") is technical and
+# English, for the help desk.
 FAILURE_REASONS = {
-    "SisUnavailable": gettext_lazy("the district system did not answer"),
-    "SisAuthError": gettext_lazy("the district system refused our sign-in"),
-    "SisPartialResponse": gettext_lazy("the district system sent an incomplete answer"),
-    "SisResponseError": gettext_lazy("the district system sent an answer we could not read"),
-    "SisError": gettext_lazy("the district system could not be reached"),
+    error.__name__: reason
+    for error, reason in (
+        (SisUnavailable, gettext_lazy("the district system did not answer")),
+        (SisAuthError, gettext_lazy("the district system refused our sign-in")),
+        (SisPartialResponse, gettext_lazy("the district system sent an incomplete answer")),
+        (SisResponseError, gettext_lazy("the district system sent an answer we could not read")),
+        (SisError, gettext_lazy("the district system could not be reached")),
+    )
 }
 
 

@@ -718,6 +718,17 @@ NEAR_MISSES = {
 }
 
 
+def student_youth() -> Youth:
+    """An unsaved youth who is STUDENT, as the SIS records name and date them."""
+    student = STUDENT_RECORDS["students"][0]
+    return Youth(
+        pk=1,
+        legal_first_name=student["firstName"],
+        legal_last_name=student["lastSurname"],
+        birth_date=datetime.date.fromisoformat(student["birthDate"]),
+    )
+
+
 def kind_of(resource: str, path: str) -> str:
     return CONTRACT[resource].get(path, ("str", False))[0]
 
@@ -748,13 +759,7 @@ def test_the_contract_check_answers_for_any_json(resource, record):
 @settings(PROPERTY, max_examples=250)
 @given(records=spoiled_records())
 def test_records_the_contract_accepts_map_without_an_exception(records):
-    student = STUDENT_RECORDS["students"][0]
-    youth = Youth(
-        pk=1,
-        legal_first_name=student["firstName"],
-        legal_last_name=student["lastSurname"],
-        birth_date=datetime.date.fromisoformat(student["birthDate"]),
-    )
+    youth = student_youth()
     valid = {
         resource: [r for r in rows if validate(resource, r) is None]
         for resource, rows in records.items()
@@ -798,13 +803,7 @@ def _slow_page(resource: str, body: bytes) -> list | None:
 @settings(PROPERTY, max_examples=250)
 @given(records=spoiled_records())
 def test_the_fast_decoder_accepts_only_pages_the_checks_accept_and_keeps_what_we_read(records):
-    student = STUDENT_RECORDS["students"][0]
-    youth = Youth(
-        pk=1,
-        legal_first_name=student["firstName"],
-        legal_last_name=student["lastSurname"],
-        birth_date=datetime.date.fromisoformat(student["birthDate"]),
-    )
+    youth = student_youth()
     fast, slow = {}, {}
     for resource, rows in records.items():
         # As an SIS could send it: NaN, Infinity and integers of any size included.

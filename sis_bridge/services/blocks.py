@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLogEntry, Action
-from sis_bridge.client import InvalidRecord, SisClient, SisError
+from sis_bridge.client import InvalidRecord, SisClient, SisError, failure_text
 from sis_bridge.models import (
     AcademicTerm,
     Enrollment,
@@ -155,7 +155,7 @@ def fetch_one(client: SisClient, link_pk: int, student_unique_id: str) -> Pulled
             pulled.records[resource] = fetched.records
             pulled.invalid.extend(fetched.invalid)
     except SisError as failure:
-        pulled.error = f"{type(failure).__name__}: {failure}"
+        pulled.error = failure_text(failure)
     return pulled
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sis_bridge.client import InvalidRecord, SisClient, SisError
+from sis_bridge.client import InvalidRecord, SisClient, SisError, failure_text
 from sis_bridge.models import (
     LinkMethod,
     QuarantinedRecord,
@@ -170,13 +170,13 @@ def sis_student_sync(*, youth: Youth, user, client: SisClient | None = None) -> 
         # The nightly sync's writer, for a block of one: the same checks and the same rows.
         writer = BlockWriter(run, catalogue, user)
         writer.add(fetch_one(client, link.pk, link.student_unique_id))
-        writer.flush()
+        writer.close()
         if run.failed:
             run.error = SisLink.objects.filter(pk=link.pk).values_list("last_error", flat=True)[0]
         return _finish(run)
     except SisError as failure:
         link.last_attempt_at = timezone.now()
-        link.last_error = f"{type(failure).__name__}: {failure}"[:500]
+        link.last_error = failure_text(failure)[:500]
         link.save(update_fields=["last_attempt_at", "last_error", "updated_at"])
         return _finish(run, error=link.last_error)
     finally:
@@ -253,7 +253,7 @@ def _fetch_pending(
                 else:
                     alone.append(item)
     except SisError as failure:
-        error = f"{type(failure).__name__}: {failure}"
+        error = failure_text(failure)
         now = timezone.now()
         for pk in pending.values():
             if pk not in handed:
@@ -326,13 +326,7 @@ def _nightly(*, user=None, client: SisClient | None = None) -> SyncRun | None:
         catalogue = _catalogue(client, run)
         # Blocks are written on a second connection while the next is mapped, unless the
         # caller holds a transaction (its rows would be invisible to that connection).
-        writer = BlockWriter(
-            run,
-            catalogue,
-            user,
-            background=not connection.in_atomic_block
-            and not __import__("os").environ.get("EXP_NOBG"),
-        )
+        writer = BlockWriter(run, catalogue, user, background=not connection.in_atomic_block)
         try:
             pending: dict[str, int] = {}
             chunk: list[SisLink] = []
@@ -356,7 +350,7 @@ def _nightly(*, user=None, client: SisClient | None = None) -> SyncRun | None:
             run.error = "Some changed records named no student: the window will be scanned again."
         return _finish(run)
     except SisError as failure:
-        return _finish(run, error=f"{type(failure).__name__}: {failure}")
+        return _finish(run, error=failure_text(failure))
     finally:
         if own_client:
             client.close()
