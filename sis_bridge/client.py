@@ -481,6 +481,11 @@ class SisClient:
                 self.requests += 1
             try:
                 response = self.http.request(method, url, **kwargs)
+                # httpx binds the read stream to its response, a cycle that keeps the body
+                # (up to a few hundred kB a page) until the cycle collector runs, which the
+                # nightly sync does only between blocks. The body is read: let it go with
+                # the response.
+                response.stream = httpx.ByteStream(b"")
             except httpx.TransportError as error:
                 problem = type(error).__name__
                 wait = self._backoff(attempt)

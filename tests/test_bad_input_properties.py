@@ -778,7 +778,7 @@ def test_records_the_contract_accepts_map_without_an_exception(records):
     student_records = {resource: valid[resource] for resource in STUDENT_RESOURCES}
     if len(student_records["students"]) == 1:
         found = student_records["students"][0]
-        born_on_the_same_day(youth, found)
+        born_on_the_same_day(youth.birth_date, found)
         _score(youth, found)
     if any(problem.resource in STUDENT_RESOURCES for problem in invalid):
         return  # quarantined: no snapshot is made

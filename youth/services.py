@@ -4,6 +4,7 @@ refusal of a save based on an out-of-date copy."""
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -238,6 +239,30 @@ def school_records_consented(consents, day: datetime.date | None = None) -> bool
     """education_records_allowed from the youth's consents as loaded (the nightly sync asks
     for 100,000 youth, a related manager and a queryset each)."""
     return any(consent.covers_school_records and consent.is_in_force(day) for consent in consents)
+
+
+class ConsentTerms(NamedTuple):
+    """What school_records_consented reads of a consent, as plain values: for readers of
+    thousands of youth at once, where model instances (each consent referring to its youth
+    and back) would cost more than the check."""
+
+    covers_school_records: bool
+    signed_on: datetime.date
+    withdrawn_on: datetime.date | None
+    expires_on: datetime.date | None
+
+    is_in_force = Consent.is_in_force  # the model's own rule, on these values
+
+
+def consent_terms(youth_ids) -> dict[int, list[ConsentTerms]]:
+    """The consents of these youth (ids), by youth, as ConsentTerms."""
+    terms: dict[int, list[ConsentTerms]] = {}
+    rows = Consent.objects.filter(youth_id__in=youth_ids).values_list(
+        "youth_id", *ConsentTerms._fields
+    )
+    for youth_id, *values in rows:
+        terms.setdefault(youth_id, []).append(ConsentTerms(*values))
+    return terms
 
 
 @transaction.atomic

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import io
+import itertools
 import json
 import logging
 from collections import deque
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, connection, connections, models, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +37,7 @@ from sis_bridge.models import (
     SyncRun,
     TranscriptCourse,
 )
-from youth.models import Consent, Youth
-from youth.services import school_records_consented
+from youth.services import ConsentTerms, consent_terms, school_records_consented
 
 from .mapping import (
     ENROLLMENT_COLUMNS,
@@ -51,6 +52,9 @@ from .mapping import (
 logger = logging.getLogger(__name__)
 
 BLOCK_SIZE = 500
+# With automatic collections off (sync.collections_by_block), the writer collects cycles every
+# so many blocks: often enough that the few a block leaves (model instances) stay a few MB.
+COLLECT_EVERY_BLOCKS = 10
 # Students asked for at once when the nightly sync fetches them one by one (each takes four
 # requests in a row); the ODS serves requests in parallel, the mock one at a time.
 FETCH_WORKERS = 8
@@ -95,36 +99,64 @@ def quarantine_rows(run: SyncRun, youth_id: int | None, invalid: Iterable[Invali
     ]
 
 
-def with_consents(links: QuerySet[SisLink]) -> QuerySet[SisLink]:
-    """Links with their youth's consents, holding only what a sync reads: the nightly run
-    loads every link twice (to choose whom to ask, then to write), 100,000 at LA scale."""
-    consents = Consent.objects.only(
-        "youth_id", "covers_school_records", "signed_on", "withdrawn_on", "expires_on"
-    )
-    return (
-        links.select_related("youth")
-        .only(
-            "youth_id",
-            "student_unique_id",
-            "snapshot_hash",
-            "special_status",
-            "last_error",
-            "last_refreshed_at",
-            "last_attempt_at",
-            "youth__birth_date",
-        )
-        .prefetch_related(Prefetch("youth__consents", queryset=consents, to_attr="loaded_consents"))
-    )
+@dataclass(slots=True)
+class LinkState:
+    """What a sync reads and writes of a link, with its youth's birth date and consents, as
+    plain values: the nightly run reads every link twice (whom to ask, then to write), 100,000
+    at LA scale, and model instances of links, youth and consents refer to each other, which
+    leaves every one of them for the cycle collector to find."""
+
+    pk: int
+    youth_id: int
+    student_unique_id: str
+    snapshot_hash: str
+    special_status: list[str]
+    last_error: str
+    last_refreshed_at: dt.datetime | None
+    last_attempt_at: dt.datetime | None
+    birth_date: dt.date
+    consents: list[ConsentTerms]
+    updated_at: dt.datetime | None = None
+
+    def consented(self, day: dt.date) -> bool:
+        """Whether the youth's consents let the SIS be asked on this day."""
+        return school_records_consented(self.consents, day)
 
 
-def consented(link: SisLink, day: dt.date) -> bool:
-    """A link from with_consents whose youth's consents let the SIS be asked today."""
-    return school_records_consented(link.youth.loaded_consents, day)
+_LINK_VALUES = (
+    "pk",
+    "youth_id",
+    "student_unique_id",
+    "snapshot_hash",
+    "special_status",
+    "last_error",
+    "last_refreshed_at",
+    "last_attempt_at",
+    "youth__birth_date",
+)
 
 
-def born_on_the_same_day(youth: Youth, student: dict[str, Any]) -> bool:
+def _with_consents(rows: list[tuple]) -> list[LinkState]:
+    consents = consent_terms([row[1] for row in rows])
+    return [LinkState(*row, consents.get(row[1], [])) for row in rows]
+
+
+def link_states(links: QuerySet[SisLink]) -> list[LinkState]:
+    """The links of a (small) queryset as LinkState: two queries."""
+    return _with_consents(list(links.values_list(*_LINK_VALUES)))
+
+
+def link_state_blocks(links: QuerySet[SisLink]) -> Iterator[list[LinkState]]:
+    """Every link of a queryset, in pk order, BLOCK_SIZE at a time (one query per block for
+    their consents), read from one server-side cursor."""
+    rows = links.order_by("pk").values_list(*_LINK_VALUES).iterator(chunk_size=BLOCK_SIZE)
+    while chunk := list(itertools.islice(rows, BLOCK_SIZE)):
+        yield _with_consents(chunk)
+
+
+def born_on_the_same_day(birth_date: dt.date, student: dict[str, Any]) -> bool:
     born = dt.date.fromisoformat(student["birthDate"])
-    mine = youth.birth_date
+    mine = birth_date
     swapped = (mine.year, mine.day, mine.month) if mine.day <= 12 else None
     return born == mine or (born.year, born.month, born.day) == swapped
 
@@ -180,7 +212,7 @@ def fetch_many(client: SisClient, students: Iterable[tuple[int, str]]) -> Iterat
                 future.cancel()
 
 
-def verdict(pulled: Pulled, youth: Youth, catalogue: Catalogue) -> str:
+def verdict(pulled: Pulled, birth_date: dt.date, catalogue: Catalogue) -> str:
     """Why these records may not replace the youth's snapshot, or ""."""
     records = pulled.records
     if pulled.invalid:
@@ -192,7 +224,7 @@ def verdict(pulled: Pulled, youth: Youth, catalogue: Catalogue) -> str:
         return pulled.error
     if len(records.get("students", [])) != 1:
         return _("The SIS has no student with this LAUSD ID.")
-    if not born_on_the_same_day(youth, records["students"][0]):
+    if not born_on_the_same_day(birth_date, records["students"][0]):
         # A mistyped LAUSD ID must not pull a stranger's records onto this youth.
         return _("The district student with this LAUSD ID was born on another day: check the ID.")
     if bad := catalogue.unusable_courses(records.get("courseTranscripts", [])):
@@ -205,7 +237,7 @@ class _Outcome:
     """What a block does for one pulled student."""
 
     pulled: Pulled
-    link: SisLink
+    link: LinkState
     error: str = ""
     fingerprint: str = ""
     rows: Snapshot | None = None  # only when the snapshot changed
@@ -231,8 +263,18 @@ class BlockWriter:
     writes what is left and waits for it; stop() then lets the thread go.
     """
 
-    def __init__(self, run: SyncRun, catalogue: Catalogue, user=None, *, background=False) -> None:
+    def __init__(
+        self,
+        run: SyncRun,
+        catalogue: Catalogue,
+        user=None,
+        *,
+        background: bool = False,
+        collect_every: int | None = None,
+    ) -> None:
         self.run = run
+        self.collect_every = collect_every
+        self.flushed = 0
         self.catalogue = catalogue
         self.user = user
         self.block: list[Pulled] = []
@@ -256,15 +298,18 @@ class BlockWriter:
         block, self.block = self.block, []
         if not block:
             return
+        self.flushed += 1
+        if self.collect_every and self.flushed % self.collect_every == 0:
+            gc.collect()
         links = {
             link.pk: link
-            for link in with_consents(SisLink.objects.filter(pk__in=[p.link_pk for p in block]))
+            for link in link_states(SisLink.objects.filter(pk__in=[p.link_pk for p in block]))
         }
         today = timezone.localdate()
         outcomes = []
         for pulled in block:
             link = links.get(pulled.link_pk)
-            if link is None or not consented(link, today):
+            if link is None or not link.consented(today):
                 # Unlinked, or consent withdrawn since the run began: nothing is kept.
                 if link is not None and pulled.link_pk not in self.counted:
                     self.counted.add(pulled.link_pk)
@@ -321,8 +366,8 @@ class BlockWriter:
                 )
             self._count(item.link.pk, item.outcome)
 
-    def _judge(self, pulled: Pulled, link: SisLink) -> _Outcome:
-        item = _Outcome(pulled, link, error=verdict(pulled, link.youth, self.catalogue))
+    def _judge(self, pulled: Pulled, link: LinkState) -> _Outcome:
+        item = _Outcome(pulled, link, error=verdict(pulled, link.birth_date, self.catalogue))
         if not item.error:
             rows = snapshot(link.youth_id, pulled.records, self.catalogue)
             item.fingerprint = rows.fingerprint()
@@ -373,7 +418,18 @@ class BlockWriter:
         if refreshed:
             _update_refreshed(refreshed)
         if failed:
-            SisLink.objects.bulk_update(failed, ["last_attempt_at", "last_error", "updated_at"])
+            SisLink.objects.bulk_update(
+                [
+                    SisLink(
+                        pk=link.pk,
+                        last_attempt_at=link.last_attempt_at,
+                        last_error=link.last_error,
+                        updated_at=link.updated_at,
+                    )
+                    for link in failed
+                ],
+                ["last_attempt_at", "last_error", "updated_at"],
+            )
 
 
 def _replace_rows(cursor, changed: list[_Outcome]) -> None:
@@ -413,7 +469,7 @@ SNAPSHOT_COPIES = (
 )
 
 
-def _update_refreshed(links: list[SisLink]) -> None:
+def _update_refreshed(links: list[LinkState]) -> None:
     """One UPDATE for the refreshed links of a block (bulk_update's CASE per field and row
     costs more Python time than the rest of the block's writes)."""
     sql = """
@@ -483,7 +539,7 @@ def scan_changes(client: SisClient, window: dict[str, int]) -> ChangeScan:
     return scan
 
 
-def reusable(scan: ChangeScan, links: list[SisLink]) -> dict[int, Pulled]:
+def reusable(scan: ChangeScan, links: list[LinkState]) -> dict[int, Pulled]:
     """The students whose change-scan records are their whole current record set.
 
     Change queries return only the records that changed. A student's scanned records are

@@ -4,11 +4,13 @@ fetched concurrently, pages read ahead, and the mock's windows paged by bisectio
 from __future__ import annotations
 
 import copy
+import gc
 import threading
 import time
 
+import httpx
 import pytest
-from django.db import connection
+from django.db import connection, models
 
 from sis_bridge import client as sis_client_module
 from sis_bridge.client import CONTRACT
@@ -227,6 +229,32 @@ def test_inside_a_transaction_blocks_are_written_on_its_connection(
     assert (run.status, run.changed) == ("succeeded", 4)
     assert threads == {threading.main_thread()}
     assert all(TranscriptCourse.objects.filter(youth=y).exists() for y in youths)
+
+
+@pytest.mark.django_db
+def test_a_nightly_sync_leaves_no_cycles_behind_and_turns_the_collector_back_on(
+    sis_settings, live_client, monkeypatch
+):
+    """The nightly sync turns automatic collections off (collections_by_block): its memory
+    stays flat only while what a student leaves behind is freed by reference counting. Model
+    instances of links, youth and consents, or httpx responses with their page's body, in
+    cycles would pile up until the next collection."""
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 3)
+    for index in range(6):
+        youth_for(95 + index)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage
+    try:
+        run = sis_nightly_sync(client=live_client)
+        gc.collect()
+        left = [type(found) for found in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+    assert (run.status, run.changed) == ("succeeded", 6)
+    assert gc.isenabled()
+    assert [kind for kind in left if issubclass(kind, models.Model | httpx.Response)] == []
 
 
 # --- fetching ahead -------------------------------------------------------------------------------
