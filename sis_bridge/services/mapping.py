@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import operator
@@ -47,13 +48,23 @@ NOT_COUNTED_REPEATS = frozenset({"Repeat NotCounted", "Replaced NotCounted", "No
 AG_LETTERS = frozenset("abcdefg")  # one letter: "ab" is in "abcdefg" too
 
 
+# Millions of records name a few dozen descriptors and credit values: what is made of them is
+# remembered (bounded, should a SIS send a new string each time).
+_remembered = functools.lru_cache(maxsize=4096)
+
+
+@_remembered
 def code_value(descriptor: str | None) -> str:
     """`uri://any-namespace/TermDescriptor#Fall Semester` -> `Fall Semester`."""
     return (descriptor or "").rpartition("#")[2]
 
 
+@_remembered
 def _grade(descriptor: str | None) -> int | None:
     return GRADE_LEVELS.get(code_value(descriptor))
+
+
+_lausd_credits = _remembered(credits.lausd_credits)
 
 
 # The snapshot tables' columns (all but the primary key), in the order the row tuples hold them.
@@ -217,7 +228,7 @@ def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) 
         earned,
         credit_type[:306],
         conversion,
-        credits.lausd_credits(earned, credit_type, conversion),
+        _lausd_credits(earned, credit_type, conversion),
         code_value(record.get("courseRepeatCodeDescriptor")) not in NOT_COUNTED_REPEATS,
         code_value(record.get("methodCreditEarnedDescriptor")) == "Credit recovery"
         or facts.recovery,
@@ -244,7 +255,7 @@ def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | No
         record.get("sessionEarnedCredits"),
         record.get("cumulativeEarnedCredits"),
         credit_type[:306],
-        credits.lausd_credits(
+        _lausd_credits(
             record.get("sessionEarnedCredits"),
             credit_type,
             record.get("sessionEarnedCreditConversion"),
