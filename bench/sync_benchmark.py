@@ -285,6 +285,20 @@ def start_mock(students: int) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
+def python_speed() -> float:
+    """Milliseconds a fixed loop of pure Python takes, best of three: a shared VM's cores
+    run the same work up to 1.6 times slower from one minute to the next, which a rate
+    alone does not show."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def _stat(pid: int) -> list[str]:
     """/proc/<pid>/stat's fields after the command name (field 3 of proc(5) is index 0)."""
     return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -472,6 +486,7 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     from sis_bridge.client import SisClient
     from sis_bridge.services import sis_nightly_sync
 
+    speed_before = python_speed()
     log_before = _rows()["access log entries"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -507,6 +522,7 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     if server and server.failed:
         print(f"  (PostgreSQL CPU: {len(server.failed)} readings failed, first {server.failed[0]})")
 
+    speed_after = python_speed()
     rows = _rows()
     synced = sync_run.changed + sync_run.unchanged
     rate = synced / wall if wall else 0.0
@@ -535,6 +551,10 @@ def measure(args: argparse.Namespace, mock: subprocess.Popen, title: str) -> boo
     ]
     print(f"  RSS by tenth of run  {' '.join(f'{mb:.0f}' for mb in tenths)} MB (max of each)")
     print(f"  load average         {os.getloadavg()[0]:.1f} (1 min, whole machine)")
+    print(
+        f"  machine speed        {speed_before:.0f} / {speed_after:.0f} ms for a fixed Python "
+        "loop, before / after (lower is faster; compare runs only at like speeds)"
+    )
     print(
         f"  CPU, this process    {own_cpu:.1f} s ({own_cpu / wall:.0%} of wall, "
         f"{own_cpu / per * 1000:.2f} ms per student)"
