@@ -46,6 +46,7 @@ class AccessLogEntry(models.Model):
         null=True,
         related_name="+",
         verbose_name=_("youth"),
+        db_index=False,  # access_by_youth (youth, -at) serves every lookup by youth
     )
     action = models.CharField(_("action"), max_length=20, choices=Action)
     path = models.CharField(_("page"), max_length=300, blank=True)
