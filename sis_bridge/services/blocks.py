@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 BLOCK_SIZE = 500
 # With automatic collections off (sync.collections_by_block), the writer collects cycles every
-# so many blocks: often enough that the few a block leaves (model instances) stay a few MB.
+# so many blocks: a sync leaves none per student, but a retried request or a logged error may.
 COLLECT_EVERY_BLOCKS = 10
 # Students asked for at once when the nightly sync fetches them one by one (each takes four
 # requests in a row); the ODS serves requests in parallel, the mock one at a time.
@@ -137,7 +137,8 @@ _LINK_VALUES = (
 
 
 def _with_consents(rows: list[tuple]) -> list[LinkState]:
-    consents = consent_terms([row[1] for row in rows])
+    """LinkState for rows of _LINK_VALUES, with their youth's consents (one query)."""
+    consents = consent_terms([youth_id for _pk, youth_id, *_rest in rows])
     return [LinkState(*row, consents.get(row[1], [])) for row in rows]
 
 
@@ -156,9 +157,8 @@ def link_state_blocks(links: QuerySet[SisLink]) -> Iterator[list[LinkState]]:
 
 def born_on_the_same_day(birth_date: dt.date, student: dict[str, Any]) -> bool:
     born = dt.date.fromisoformat(student["birthDate"])
-    mine = birth_date
-    swapped = (mine.year, mine.day, mine.month) if mine.day <= 12 else None
-    return born == mine or (born.year, born.month, born.day) == swapped
+    swapped = (birth_date.year, birth_date.day, birth_date.month) if birth_date.day <= 12 else None
+    return born == birth_date or (born.year, born.month, born.day) == swapped
 
 
 @dataclass
@@ -273,10 +273,10 @@ class BlockWriter:
         collect_every: int | None = None,
     ) -> None:
         self.run = run
-        self.collect_every = collect_every
-        self.flushed = 0
         self.catalogue = catalogue
         self.user = user
+        self.collect_every = collect_every
+        self.flushed = 0  # blocks, for collect_every
         self.block: list[Pulled] = []
         self.counted: set[int] = set()  # links counted once, even when pulled again
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sis-write") if background else None

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
-from tests.youth.factories import CaseFactory, YouthFactory
+from tests.youth.factories import CaseFactory, ConsentFactory, YouthFactory
 from youth.models import Case, Youth
+from youth.services import consent_terms, education_records_allowed, school_records_consented
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,40 @@ def test_every_match_shown_by_the_check_is_logged(client_for, other_counselor, c
     assert AccessLogEntry.objects.filter(
         youth=youth, user=other_counselor, action="listed"
     ).exists()
+
+
+def test_consent_terms_read_as_values_answer_as_the_consents_themselves():
+    """The nightly sync reads consents as ConsentTerms (values, 100,000 youth at a time): for
+    every kind of consent it must allow exactly what the model instances allow."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    month_ago = today - 30 * day
+    cases = {
+        "in force": {},
+        "not covering school records": {"covers_school_records": False},
+        "withdrawn yesterday": {"signed_on": month_ago, "withdrawn_on": today - day},
+        "withdrawn from tomorrow": {"signed_on": month_ago, "withdrawn_on": today + day},
+        "expired yesterday": {"signed_on": month_ago, "expires_on": today - day},
+        "expires today": {"signed_on": month_ago, "expires_on": today},
+        "signed tomorrow": {"signed_on": today + day},
+    }
+    youths = {name: ConsentFactory(**fields).youth for name, fields in cases.items()}
+    youths["no consent"] = YouthFactory()
+
+    terms = consent_terms([youth.pk for youth in youths.values()])
+
+    allowed = {}
+    for name, youth in youths.items():
+        from_values = school_records_consented(terms.get(youth.pk, []), today)
+        assert from_values == education_records_allowed(youth, today), name
+        allowed[name] = from_values
+    assert allowed == {
+        "in force": True,
+        "not covering school records": False,
+        "withdrawn yesterday": False,
+        "withdrawn from tomorrow": True,
+        "expired yesterday": False,
+        "expires today": True,
+        "signed tomorrow": False,
+        "no consent": False,
+    }
