@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from tests.youth.factories import CaseFactory, ConsentFactory, YouthFactory
-from youth.models import Case, Youth
-from youth.services import consent_terms, education_records_allowed, school_records_consented
+from youth.models import Case, Consent, Youth
+from youth.services import consent_terms, school_records_consented
 
 pytestmark = pytest.mark.django_db
 
@@ -214,11 +214,14 @@ def test_consent_terms_read_as_values_answer_as_the_consents_themselves():
     youths["no consent"] = YouthFactory()
 
     terms = consent_terms([youth.pk for youth in youths.values()])
+    instances: dict[int, list[Consent]] = {}
+    for consent in Consent.objects.filter(youth__in=youths.values()):
+        instances.setdefault(consent.youth_id, []).append(consent)
 
     allowed = {}
     for name, youth in youths.items():
         from_values = school_records_consented(terms.get(youth.pk, []), today)
-        assert from_values == education_records_allowed(youth, today), name
+        assert from_values == school_records_consented(instances.get(youth.pk, []), today), name
         allowed[name] = from_values
     assert allowed == {
         "in force": True,
