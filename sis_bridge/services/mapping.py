@@ -50,7 +50,7 @@ AG_LETTERS = frozenset("abcdefg")  # one letter: "ab" is in "abcdefg" too
 
 # Millions of records name a few dozen descriptors and credit values: what is made of them is
 # remembered (bounded, should a SIS send a new string each time).
-_remembered = functools.lru_cache(maxsize=4096)
+_remembered = functools.lru_cache(maxsize=4096, typed=True)  # 5 and 5.0 apart: both are sent
 
 
 @_remembered

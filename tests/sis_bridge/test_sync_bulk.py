@@ -4,6 +4,8 @@ fetched concurrently, pages read ahead, and the mock's windows paged by bisectio
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 import gc
 import threading
 import time
@@ -16,10 +18,11 @@ from sis_bridge import client as sis_client_module
 from sis_bridge.client import CONTRACT
 from sis_bridge.mock.dataset import Dataset
 from sis_bridge.models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
-from sis_bridge.services import blocks, sis_nightly_sync
+from sis_bridge.services import blocks, mapping, sis_nightly_sync
 from sis_bridge.services.blocks import (
     STUDENT_RESOURCES,
     BlockWriter,
+    LinkState,
     Pulled,
     fetch_many,
     fetch_one,
@@ -29,11 +32,15 @@ from sis_bridge.services.mapping import (
     TERM_COLUMNS,
     TRANSCRIPT_COLUMNS,
     Catalogue,
+    transcript_row,
 )
 from sis_bridge.services.paging import read_ahead
+from youth.models import Youth
 
 from .conftest import SEED
-from .test_sync import youth_for
+from .test_sync import many_youth, youth_for
+
+YEAR = dt.timedelta(days=365)
 
 # --- the contract, checked by the compiled checks and explained by the slow path -------------
 
@@ -98,6 +105,30 @@ def test_the_row_columns_are_the_snapshot_tables_columns():
     ):
         table = {f.attname for f in model._meta.concrete_fields} - {"id"}
         assert set(columns) == table and len(columns) == len(table), model.__name__
+
+
+def test_a_row_depends_on_its_record_alone_not_on_the_records_mapped_before_it():
+    """Mapping remembers what it made of descriptors and credit values; an earned credit of 5
+    and one of 5.0 (the contract lets both through) must still map as sent, in either order,
+    or an unchanged student's fingerprint would change with what the worker mapped before."""
+    dataset = Dataset(SEED, 10)
+    catalogue = Catalogue(courses={c["courseCode"]: c for c in dataset.catalogue("courses")})
+    record = dataset.student_records("courseTranscripts", 3)[0]
+    record.pop("earnedCreditConversion", None)  # LAUSD credits are then the value as sent
+    sent = [{**record, "earnedCredits": 5}, {**record, "earnedCredits": 5.0}]
+    lausd = TRANSCRIPT_COLUMNS.index("lausd_credits")
+
+    for order in (sent, sent[::-1]):
+        mapping._lausd_credits.cache_clear()
+        for one in order:
+            row = transcript_row(1, one, catalogue)
+            assert repr(row[lausd]) == repr(one["earnedCredits"])
+
+
+def test_link_values_are_read_in_the_order_of_link_state_fields():
+    names = [field.name for field in dataclasses.fields(LinkState)]
+    read = [name.replace("youth__", "") for name in blocks._LINK_VALUES]
+    assert names[: len(read)] == read
 
 
 def _pulled_with_awkward_text(live_client, youth) -> Pulled:
@@ -232,29 +263,42 @@ def test_inside_a_transaction_blocks_are_written_on_its_connection(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("paged", [False, True], ids=["per-student", "paging"])
 def test_a_nightly_sync_leaves_no_cycles_behind_and_turns_the_collector_back_on(
-    sis_settings, live_client, monkeypatch
+    sis_settings, settings, mock_sis, live_client, monkeypatch, paged
 ):
     """The nightly sync turns automatic collections off (collections_by_block): its memory
     stays flat only while what a student leaves behind is freed by reference counting. Model
     instances of links, youth and consents, or httpx responses with their page's body, in
-    cycles would pile up until the next collection."""
-    monkeypatch.setattr(blocks, "BLOCK_SIZE", 3)
-    for index in range(6):
-        youth_for(95 + index)
+    cycles would pile up until the next collection. Both ways of fetching, a student who
+    fails, the writer's own collections (every 10th block) and an incremental run after."""
+    settings.SIS_FULL_SYNC_PAGING = paged
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 7)
+    youths = many_youth(range(95, 95 + (120 if paged else 75)))
+    # A birth date the SIS does not have: that student fails and keeps nothing.
+    Youth.objects.filter(pk=youths[1].pk).update(birth_date=youths[1].birth_date - YEAR)
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage
     try:
-        run = sis_nightly_sync(client=live_client)
+        first = sis_nightly_sync(client=live_client)
+        mock_sis.bump(youths[0].lausd_id)
+        second = sis_nightly_sync(client=live_client)
         gc.collect()
-        left = [type(found) for found in gc.garbage]
+        left = [
+            repr(found)
+            for found in gc.garbage
+            if isinstance(found, models.Model)
+            # the sync's responses; the test's own bump above is the one allowed
+            or (isinstance(found, httpx.Response) and "/_mock/" not in str(found.request.url))
+        ]
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
 
-    assert (run.status, run.changed) == ("succeeded", 6)
+    assert (first.changed, first.failed) == (len(youths) - 1, 1)
+    assert second.change_version_from is not None and second.fetched == 2  # bumped, failed
     assert gc.isenabled()
-    assert [kind for kind in left if issubclass(kind, models.Model | httpx.Response)] == []
+    assert left == []
 
 
 # --- fetching ahead -------------------------------------------------------------------------------
