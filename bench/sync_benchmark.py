@@ -332,7 +332,7 @@ class ServerCpu(threading.Thread):
             if entry.name.isdigit() and _parent(int(entry.name)) == self.postmaster
         ]
         for pid in pids:
-            seconds = _cpu_or_zero(pid)
+            seconds = _cpu_or_none(pid)
             if seconds is None:
                 continue
             # A process that appears later started during the run: all its time counts.
@@ -360,7 +360,7 @@ def _parent(pid: int) -> int | None:
         return None
 
 
-def _cpu_or_zero(pid: int) -> float | None:
+def _cpu_or_none(pid: int) -> float | None:
     try:
         return cpu_seconds(pid)
     except (OSError, IndexError, ValueError):  # ended since the listing

@@ -36,12 +36,6 @@ class SisError(Exception):
     """The SIS could not answer as the contract says. Messages carry no personal data."""
 
 
-def failure_text(failure: SisError) -> str:
-    """A failure as links and runs store it: its class (what the credits panel explains in the
-    reader's language), then its message."""
-    return f"{type(failure).__name__}: {failure}"
-
-
 class SisUnavailable(SisError):
     """Network errors, 429 or 5xx that outlasted the retries."""
 
@@ -56,6 +50,24 @@ class SisResponseError(SisError):
 
 class SisPartialResponse(SisResponseError):
     """Fewer records arrived than the SIS said it had (Total-Count)."""
+
+
+_ERRORS = {
+    error.__name__: error
+    for error in (SisError, SisUnavailable, SisAuthError, SisResponseError, SisPartialResponse)
+}
+
+
+def failure_text(failure: SisError) -> str:
+    """A failure as links and runs store it: its class (what the credits panel explains in the
+    reader's language), then its message."""
+    return f"{type(failure).__name__}: {failure}"
+
+
+def failure_class(text: str) -> type[SisError] | None:
+    """The error class a stored failure_text names; None for any other stored reason."""
+    name, separator, _message = text.partition(": ")
+    return _ERRORS.get(name) if separator else None
 
 
 @dataclass(frozen=True, slots=True)

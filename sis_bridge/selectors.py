@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy
 from youth.models import Youth
 
 from . import credits
-from .client import SisAuthError, SisError, SisPartialResponse, SisResponseError, SisUnavailable
+from .client import (
+    SisAuthError,
+    SisError,
+    SisPartialResponse,
+    SisResponseError,
+    SisUnavailable,
+    failure_class,
+)
 from .models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
 
 TERM_IS_SPRING = ("Spring Semester", "Second Semester")
@@ -81,14 +88,11 @@ def credit_summary_from(
 # (client.failure_text: "SisUnavailable: HTTP 503 after 4 attempts") is technical and
 # English, for the help desk.
 FAILURE_REASONS = {
-    error.__name__: reason
-    for error, reason in (
-        (SisUnavailable, gettext_lazy("the district system did not answer")),
-        (SisAuthError, gettext_lazy("the district system refused our sign-in")),
-        (SisPartialResponse, gettext_lazy("the district system sent an incomplete answer")),
-        (SisResponseError, gettext_lazy("the district system sent an answer we could not read")),
-        (SisError, gettext_lazy("the district system could not be reached")),
-    )
+    SisUnavailable: gettext_lazy("the district system did not answer"),
+    SisAuthError: gettext_lazy("the district system refused our sign-in"),
+    SisPartialResponse: gettext_lazy("the district system sent an incomplete answer"),
+    SisResponseError: gettext_lazy("the district system sent an answer we could not read"),
+    SisError: gettext_lazy("the district system could not be reached"),
 }
 
 
@@ -111,8 +115,7 @@ class SisStatus:
         """Why the last pull failed, in the reader's language when the SIS failed; our own
         reasons (a birth date that differs, a record that broke the contract) were translated
         when they were stored."""
-        kind, separator, _detail = self.last_error.partition(": ")
-        reason = FAILURE_REASONS.get(kind) if separator else None
+        reason = FAILURE_REASONS.get(failure_class(self.last_error))
         return str(reason) if reason is not None else self.last_error
 
     @property
