@@ -10,6 +10,7 @@ With DATABASE_URL unset they start an embedded PostgreSQL (a wheel) in `.pgdata/
 exit; with REDIS_URL unset Celery tasks run in-process, with it set `run` starts a worker and beat.
 """
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -71,9 +72,26 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
-def start(name: str, command: list[str], children: list) -> None:
+def start(name: str, command: list[str], children: list) -> subprocess.Popen:
     say(f"starting {name}")
-    children.append(subprocess.Popen(command, cwd=ROOT))
+    # Each in a process group of its own, stopped whole by stop(): runserver's autoreloader
+    # serves from a child of its own, which a signal to the reloader alone leaves holding the
+    # port (a Ctrl-C in a terminal reaches the whole group; a `kill` of dev.py did not).
+    child = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    children.append(child)
+    return child
+
+
+def stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
 
 
 def wait_for_port(port: int, seconds: float = 15.0) -> None:
@@ -110,19 +128,12 @@ def run() -> None:
         else:
             say("REDIS_URL is unset: background tasks run in-process")
         say("the site is at http://127.0.0.1:8000 (Ctrl-C stops everything)")
-        subprocess.run(
-            [sys.executable, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, check=False
-        )
+        runserver = [sys.executable, "manage.py", "runserver", "127.0.0.1:8000"]
+        start("the site", runserver, children).wait()
     except KeyboardInterrupt:
         pass
     finally:
-        for child in children:
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop(children)
 
 
 def test(pytest_args: list[str]) -> int:
