@@ -6,6 +6,7 @@ import uuid
 
 import factory.random
 import pytest
+from django.utils import translation
 
 from centers.models import Center, Role
 from centers.seed import load_youthsource_centers
@@ -40,6 +41,14 @@ def _rate_limits_counted_per_test(settings):
             "LOCATION": f"test-{uuid.uuid4()}",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _each_test_in_the_default_language():
+    # A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates, and
+    # nothing deactivates); a later test that stores a translated reason would read Spanish.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

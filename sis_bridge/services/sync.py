@@ -98,7 +98,7 @@ def _claim(kind: str, *, youth: Youth | None = None, user=None) -> SyncRun | Non
     stale.update(
         status=SyncStatus.FAILED,
         finished_at=now,
-        error="Abandoned: the worker stopped before finishing.",
+        error=_("Abandoned: the worker stopped before finishing."),
     )
     try:
         with transaction.atomic():
@@ -144,7 +144,9 @@ def _catalogue(client: SisClient, run: SyncRun) -> Catalogue:
     catalogue = Catalogue.fetch(client)
     if catalogue.invalid:
         _quarantine(run, None, catalogue.invalid)
-        run.error = f"{len(catalogue.invalid)} catalogue record(s) quarantined."
+        run.error = _("%(count)d catalogue record(s) quarantined.") % {
+            "count": len(catalogue.invalid)
+        }
     return catalogue
 
 
@@ -348,7 +350,9 @@ def _nightly(*, user=None, client: SisClient | None = None) -> SyncRun | None:
         if complete and (scan is None or scan.complete):
             run.change_version_to = newest
         else:
-            run.error = "Some changed records named no student: the window will be scanned again."
+            run.error = _(
+                "Some changed records named no student: the window will be scanned again."
+            )
         return _finish(run)
     except SisError as failure:
         return _finish(run, error=failure_text(failure))
