@@ -45,8 +45,8 @@ from .mapping import (
     TERM_COLUMNS,
     TRANSCRIPT_COLUMNS,
     Catalogue,
-    Snapshot,
-    snapshot,
+    CopyRows,
+    copy_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ class _Outcome:
     link: LinkState
     error: str = ""
     fingerprint: str = ""
-    rows: Snapshot | None = None  # only when the snapshot changed
+    rows: CopyRows | None = None  # only when the snapshot changed
 
     @property
     def outcome(self) -> str:
@@ -369,7 +369,7 @@ class BlockWriter:
     def _judge(self, pulled: Pulled, link: LinkState) -> _Outcome:
         item = _Outcome(pulled, link, error=verdict(pulled, link.birth_date, self.catalogue))
         if not item.error:
-            rows = snapshot(link.youth_id, pulled.records, self.catalogue)
+            rows = copy_rows(link.youth_id, pulled.records, self.catalogue)
             item.fingerprint = rows.fingerprint()
             if item.fingerprint != link.snapshot_hash:
                 item.rows = rows
@@ -446,7 +446,7 @@ def _replace_rows(cursor, changed: list[_Outcome]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE youth_id = ANY(%s)", [youth_ids])  # noqa: S608
     cursor.execute("SET LOCAL enable_seqscan = on")
     for number, (model, columns) in enumerate(SNAPSHOT_COPIES):
-        text = "".join(item.rows.csv()[number] for item in changed)
+        text = "".join(item.rows.texts()[number] for item in changed)
         with connection.wrap_database_errors:  # psycopg2's errors as Django's, as for execute
             cursor.copy_expert(_copy_sql(model, columns), io.StringIO(text))
 

@@ -4,15 +4,19 @@ Rows are plain tuples in the column order of TERM_COLUMNS, TRANSCRIPT_COLUMNS an
 ENROLLMENT_COLUMNS: the nightly sync maps millions of them and loads them with COPY, so no
 model instance is made per row. Text is cut to its column's width, as a row the database
 refuses would fail its whole block.
+
+The sync itself goes one step further for transcripts (27 of a student's 33 records): it
+writes each record straight to its COPY line (copy_rows), from parts remembered per catalogue,
+since the field groups of a line (a term at a school, a course, a result, the repeat and
+credit-recovery flags) repeat across millions of records. The line is the one csv_line makes
+of transcript_row's tuple: both are built from the same parts, and a test holds them equal.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import hashlib
-import io
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +145,7 @@ class Catalogue:
     def __post_init__(self) -> None:
         self.facts = {code: _course_facts(course) for code, course in self.courses.items()}
         self._areas: dict[tuple[str, str], str] = {}
+        self.parts = TranscriptParts()
         # A quarantined course's code, when it is one (it may be what broke the contract).
         self._bad_codes = {
             r.raw["courseCode"]
@@ -200,39 +205,123 @@ def _course_facts(course: dict[str, Any]) -> CourseFacts:
     )
 
 
-def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
-    """A TRANSCRIPT_COLUMNS row."""
+def csv_text(value: Any) -> str:
+    """A value as a field of a COPY line (CSV): None empty (NULL, except in text columns,
+    which COPY keeps as ''), text quoted when it holds a comma, a quote or a line break (a
+    carriage return included, which csv.writer leaves bare on "\n" lines and COPY refuses),
+    numbers and booleans as Python writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if '"' in value:
+            return '"' + value.replace('"', '""') + '"'
+        if "," in value or "\n" in value or "\r" in value:
+            return '"' + value + '"'
+        return value
+    return str(value)
+
+
+def csv_line(row: tuple) -> str:
+    return ",".join(map(csv_text, row)) + "\n"
+
+
+def _part(values: tuple) -> tuple[tuple, str]:
+    """Values of some adjacent columns, and their text in a COPY line."""
+    return values, ",".join(map(csv_text, values))
+
+
+@dataclass
+class TranscriptParts:
+    """The column groups of transcript rows made so far, by what they are made of (values
+    and text), for one catalogue: a few thousand distinct ones cover millions of records.
+    Emptied when it grows past LIMIT, should a SIS send a new string each time."""
+
+    LIMIT = 50_000
+    when: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
+    course: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
+    result: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
+    flags: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
+
+    def trim(self) -> None:
+        for made in (self.when, self.course, self.result, self.flags):
+            if len(made) > self.LIMIT:
+                made.clear()
+
+
+def _transcript_parts(record: dict[str, Any], catalogue: Catalogue) -> tuple:
+    """(sis id, then the (values, text) of: the term, the course, the result, the credits,
+    the flags) of a courseTranscripts record: TRANSCRIPT_COLUMNS after youth_id."""
+    parts = catalogue.parts
     reference = record["studentAcademicRecordReference"]
+    grade = record.get("whenTakenGradeLevelDescriptor")
+    key = (
+        reference["educationOrganizationId"],
+        reference["schoolYear"],
+        reference["termDescriptor"],
+        grade,
+    )
+    when = parts.when.get(key)
+    if when is None:
+        when = parts.when[key] = _part((key[0], key[1], code_value(key[2])[:60], _grade(grade)))
+
     code = record["courseReference"]["courseCode"]
-    facts = catalogue.facts.get(code, NO_FACTS)
-    subjects = record.get("academicSubjects") or []
-    subject = code_value(subjects[0]["academicSubjectDescriptor"]) if subjects else ""
+    subjects = record.get("academicSubjects")
+    subject_descriptor = subjects[0]["academicSubjectDescriptor"] if subjects else ""
+    title = record.get("courseTitle")
+    key = (code, title, subject_descriptor)
+    course = parts.course.get(key)
+    if course is None:
+        facts = catalogue.facts.get(code, NO_FACTS)
+        subject = code_value(subject_descriptor)
+        course = parts.course[key] = _part(
+            (
+                code[:60],
+                (title or facts.title or code)[:60],
+                catalogue.area(code, subject),
+                subject[:120],
+                facts.ag,
+            )
+        )
+
+    key = (record.get("finalLetterGradeEarned"), record["courseAttemptResultDescriptor"])
+    result = parts.result.get(key)
+    if result is None:
+        result = parts.result[key] = _part(((key[0] or "")[:20], code_value(key[1])[:40]))
+
+    # Numbers are not remembered: 5 and 5.0 (or 0.0 and -0.0) are one key, not one text.
     credit_type = record.get("earnedCreditTypeDescriptor") or ""
     conversion = record.get("earnedCreditConversion")
     earned = record.get("earnedCredits")
-    return (
-        youth_id,
-        record["id"][:32],
-        reference["educationOrganizationId"],
-        reference["schoolYear"],
-        code_value(reference["termDescriptor"])[:60],
-        _grade(record.get("whenTakenGradeLevelDescriptor")),
-        code[:60],
-        (record.get("courseTitle") or facts.title or code)[:60],
-        catalogue.area(code, subject),
-        subject[:120],
-        facts.ag,
-        (record.get("finalLetterGradeEarned") or "")[:20],
-        code_value(record["courseAttemptResultDescriptor"])[:40],
+    values = (
         record.get("attemptedCredits"),
         earned,
         credit_type[:306],
         conversion,
         _lausd_credits(earned, credit_type, conversion),
-        code_value(record.get("courseRepeatCodeDescriptor")) not in NOT_COUNTED_REPEATS,
-        code_value(record.get("methodCreditEarnedDescriptor")) == "Credit recovery"
-        or facts.recovery,
     )
+    credit = values, ",".join(map(csv_text, values))
+
+    key = (
+        record.get("courseRepeatCodeDescriptor"),
+        record.get("methodCreditEarnedDescriptor"),
+        code,
+    )
+    flags = parts.flags.get(key)
+    if flags is None:
+        flags = parts.flags[key] = _part(
+            (
+                code_value(key[0]) not in NOT_COUNTED_REPEATS,
+                code_value(key[1]) == "Credit recovery"
+                or catalogue.facts.get(code, NO_FACTS).recovery,
+            )
+        )
+    return record["id"][:32], when, course, result, credit, flags
+
+
+def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
+    """A TRANSCRIPT_COLUMNS row."""
+    sis_id, when, course, result, credit, flags = _transcript_parts(record, catalogue)
+    return (youth_id, sis_id, *when[0], *course[0], *result[0], *credit[0], *flags[0])
 
 
 def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | None]) -> tuple:
@@ -283,6 +372,27 @@ def enrollment_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) 
     )
 
 
+@dataclass(frozen=True)
+class CopyRows:
+    """A student's snapshot as COPY text (CSV) of the three tables, rows in SIS id order, so
+    the order records came in does not matter: what the sync writes and fingerprints."""
+
+    terms: str
+    courses: str
+    enrollments: str
+    special_status: list[str]
+
+    def texts(self) -> tuple[str, str, str]:
+        return self.terms, self.courses, self.enrollments
+
+    def fingerprint(self) -> str:
+        """A hash of the rows, so a re-sent but unchanged student is not rewritten. Rows hold
+        the youth and what the catalogue and the mapping made of the records, so a change to
+        any of these changes it too."""
+        text = "\x1e".join((*self.texts(), ",".join(self.special_status)))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
 @dataclass
 class Snapshot:
     """A student's rows for the three snapshot tables, as tuples in their *_COLUMNS order."""
@@ -291,27 +401,21 @@ class Snapshot:
     courses: list[tuple]
     enrollments: list[tuple]
     special_status: list[str]
-    _csv: tuple[str, str, str] | None = field(default=None, repr=False)
+
+    def copy_rows(self) -> CopyRows:
+        return CopyRows(
+            *(
+                "".join(map(csv_line, sorted(rows, key=_sis_id)))
+                for rows in (self.terms, self.courses, self.enrollments)
+            ),
+            special_status=self.special_status,
+        )
 
     def csv(self) -> tuple[str, str, str]:
-        """The terms, courses and enrollments as CSV text: what COPY loads, and what the
-        fingerprint hashes. Rows are in SIS id order, so the order records came in does not
-        matter."""
-        if self._csv is None:
-            texts = []
-            for rows in (self.terms, self.courses, self.enrollments):
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerows(sorted(rows, key=_sis_id))
-                texts.append(buffer.getvalue())
-            self._csv = (texts[0], texts[1], texts[2])
-        return self._csv
+        return self.copy_rows().texts()
 
     def fingerprint(self) -> str:
-        """A hash of the rows, so a re-sent but unchanged student is not rewritten. Rows hold
-        the youth and what the catalogue and the mapping made of the records, so a change to
-        any of these changes it too."""
-        text = "\x1e".join((*self.csv(), ",".join(self.special_status)))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return self.copy_rows().fingerprint()
 
 
 _sis_id = operator.itemgetter(1)
@@ -334,3 +438,32 @@ def snapshot(
         enrollment_row(youth_id, r, catalogue) for r in records["studentSchoolAssociations"]
     ]
     return Snapshot(terms, courses, enrollments, special_status(records))
+
+
+def copy_rows(
+    youth_id: int, records: dict[str, list[dict[str, Any]]], catalogue: Catalogue
+) -> CopyRows:
+    """snapshot(...).copy_rows(), made without the transcripts' tuples (the sync's way)."""
+    catalogue.parts.trim()
+    youth_text = str(youth_id)
+    lines = []  # (sis id, line)
+    grades = {}  # as in snapshot()
+    for record in records["courseTranscripts"]:
+        sis_id, when, course, result, credit, flags = _transcript_parts(record, catalogue)
+        grades[when[0][:3]] = when[0][3]
+        line = f"{youth_text},{csv_text(sis_id)},{when[1]},{course[1]},{result[1]},{credit[1]},"
+        lines.append((sis_id, f"{line}{flags[1]}\n"))
+    lines.sort(key=_by_id)
+    terms = [term_row(youth_id, r, grades) for r in records["studentAcademicRecords"]]
+    enrollments = [
+        enrollment_row(youth_id, r, catalogue) for r in records["studentSchoolAssociations"]
+    ]
+    return CopyRows(
+        "".join(map(csv_line, sorted(terms, key=_sis_id))),
+        "".join(map(_line, lines)),
+        "".join(map(csv_line, sorted(enrollments, key=_sis_id))),
+        special_status(records),
+    )
+
+
+_by_id, _line = operator.itemgetter(0), operator.itemgetter(1)

@@ -4,9 +4,11 @@ fetched concurrently, pages read ahead, and the mock's windows paged by bisectio
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
 import datetime as dt
 import gc
+import io
 import threading
 import time
 
@@ -32,6 +34,9 @@ from sis_bridge.services.mapping import (
     TERM_COLUMNS,
     TRANSCRIPT_COLUMNS,
     Catalogue,
+    copy_rows,
+    csv_line,
+    snapshot,
     transcript_row,
 )
 from sis_bridge.services.paging import read_ahead
@@ -117,12 +122,60 @@ def test_a_row_depends_on_its_record_alone_not_on_the_records_mapped_before_it()
     record.pop("earnedCreditConversion", None)  # LAUSD credits are then the value as sent
     sent = [{**record, "earnedCredits": 5}, {**record, "earnedCredits": 5.0}]
     lausd = TRANSCRIPT_COLUMNS.index("lausd_credits")
-
+    earned = TRANSCRIPT_COLUMNS.index("earned_credits")
     for order in (sent, sent[::-1]):
         mapping._lausd_credits.cache_clear()
         for one in order:
             row = transcript_row(1, one, catalogue)
             assert repr(row[lausd]) == repr(one["earnedCredits"])
+            records = {r: [] for r in STUDENT_RESOURCES} | {"courseTranscripts": [one]}
+            records["students"] = dataset.student_records("students", 3)
+            (line,) = csv.reader(io.StringIO(copy_rows(1, records, catalogue).courses))
+            assert line[earned] == line[lausd] == repr(one["earnedCredits"])
+
+
+def _dataset_catalogue(dataset: Dataset) -> Catalogue:
+    return Catalogue(
+        courses={c["courseCode"]: c for c in dataset.catalogue("courses")},
+        schools={s["schoolId"]: s["nameOfInstitution"] for s in dataset.catalogue("schools")},
+    )
+
+
+def test_the_sync_writes_the_lines_csv_makes_of_the_mapped_rows():
+    """copy_rows (the sync's lines, from remembered parts) against the rows mapped one by one
+    and written by the csv module: the same text, so the same fingerprints as before parts
+    were remembered, for students of every kind (two catalogues: parts are per catalogue)."""
+    dataset = Dataset(SEED, 300)
+    remembered, fresh = _dataset_catalogue(dataset), _dataset_catalogue(dataset)
+    for index in range(300):
+        records = {r: dataset.student_records(r, index) for r in STUDENT_RESOURCES}
+        rows = snapshot(index + 1, records, fresh)
+        expected = []
+        for table in (rows.terms, rows.courses, rows.enrollments):
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerows(sorted(table, key=lambda r: r[1]))
+            expected.append(text.getvalue())
+        made = copy_rows(index + 1, records, remembered)
+        assert made.texts() == tuple(expected) == rows.csv()
+        assert made.fingerprint() == rows.fingerprint()
+        assert made.special_status == rows.special_status
+    assert 0 < len(remembered.parts.course) < 300 * 20  # remembered, and shared
+
+
+def test_text_is_quoted_where_copy_needs_it_a_carriage_return_included():
+    row = (7, "id,1", 'a "b"', "line\nbreak", "cr\rhere", "", None, True, False, 5, 5.0, 0.1)
+    assert csv_line(row) == ('7,"id,1","a ""b""","line\nbreak","cr\rhere",,,True,False,5,5.0,0.1\n')
+
+
+def test_remembered_parts_are_let_go_past_their_limit(monkeypatch):
+    dataset = Dataset(SEED, 40)
+    catalogue = _dataset_catalogue(dataset)
+    monkeypatch.setattr(mapping.TranscriptParts, "LIMIT", 5)
+    for index in range(40):
+        records = {r: dataset.student_records(r, index) for r in STUDENT_RESOURCES}
+        expected = snapshot(index + 1, records, _dataset_catalogue(dataset)).csv()
+        assert copy_rows(index + 1, records, catalogue).texts() == expected
+        assert len(catalogue.parts.course) <= 5 + len(records["courseTranscripts"])
 
 
 def test_link_values_are_read_in_the_order_of_link_state_fields():
@@ -135,7 +188,7 @@ def _pulled_with_awkward_text(live_client, youth) -> Pulled:
     link = SisLink.objects.get(youth=youth)
     pulled = fetch_one(live_client, link.pk, youth.lausd_id)
     first, second = pulled.records["courseTranscripts"][:2]
-    first["courseTitle"] = 'Bio, "Honors"\nlab\\2\t\u00e9'
+    first["courseTitle"] = 'Bio, "Honors"\nlab\\2\t\u00e9\r'
     first.pop("finalLetterGradeEarned", None)
     first["earnedCredits"] = None
     second["courseTitle"] = ""  # falls back to the catalogue's title, as before
@@ -158,7 +211,7 @@ def test_text_with_separators_quotes_and_newlines_and_missing_values_load_as_map
 
     assert (run.changed, run.failed) == (1, 0)
     row = TranscriptCourse.objects.get(youth=youth, sis_id=first_id)
-    assert row.title == 'Bio, "Honors"\nlab\\2\t\u00e9'
+    assert row.title == 'Bio, "Honors"\nlab\\2\t\u00e9\r'
     assert (row.letter_grade, row.earned_credits, row.lausd_credits) == ("", None, 0)
     assert not TranscriptCourse.objects.filter(youth=youth, title="").exists()
     stored = len(pulled.records["courseTranscripts"])
