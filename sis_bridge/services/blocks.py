@@ -391,15 +391,11 @@ class BlockWriter:
             else:
                 _replace_rows(cursor, changed)
         run, now = self.run, timezone.now()
-        entries, quarantined, refreshed, failed = [], [], [], []
+        pulls, quarantined, refreshed, failed = [], [], [], []
         for item in outcomes:
             pulled, link = item.pulled, item.link
             detail = {"sync_run": run.pk, "records": {k: len(v) for k, v in pulled.records.items()}}
-            entries.append(
-                AccessLogEntry(
-                    user=self.user, youth_id=link.youth_id, action=Action.SIS_PULLED, detail=detail
-                )
-            )
+            pulls.append((link.youth_id, detail))
             quarantined += quarantine_rows(run, link.youth_id, pulled.invalid)
             link.last_attempt_at = pulled.attempted_at
             link.updated_at = now
@@ -413,7 +409,7 @@ class BlockWriter:
                 link.last_refreshed_at = link.last_attempt_at
                 link.last_error = ""
                 refreshed.append(link)
-        AccessLogEntry.objects.bulk_create(entries)
+        _log_pulls(self.user, pulls)
         QuarantinedRecord.objects.bulk_create(quarantined)
         if refreshed:
             _update_refreshed(refreshed)
@@ -467,6 +463,30 @@ SNAPSHOT_COPIES = (
     (TranscriptCourse, TRANSCRIPT_COLUMNS),
     (Enrollment, ENROLLMENT_COLUMNS),
 )
+
+
+def _log_pulls(user, pulls: list[tuple[int, dict[str, Any]]]) -> None:
+    """A disclosure entry in the access log for each (youth id, detail), in one statement:
+    bulk_create makes a model instance and binds seven values an entry, a tenth of the
+    background writer's time."""
+    if not pulls:
+        return
+    table = AccessLogEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (at, user_id, youth_id, action, path, detail)
+            SELECT %s, %s, v.youth, %s, '', v.detail::jsonb
+            FROM unnest(%s::bigint[], %s::text[]) AS v(youth, detail)
+            """,  # noqa: S608 - the table name comes from the model
+            [
+                timezone.now(),
+                user.pk if user is not None else None,
+                Action.SIS_PULLED.value,
+                [youth_id for youth_id, _detail in pulls],
+                [json.dumps(detail) for _youth_id, detail in pulls],
+            ],
+        )
 
 
 def _update_refreshed(links: list[LinkState]) -> None:

@@ -78,6 +78,10 @@ def test_a_pull_stores_the_snapshot_and_logs_the_disclosure(live_client, counsel
     assert TranscriptCourse.objects.filter(youth=youth).exists()
     entry = AccessLogEntry.objects.get(youth=youth, action=Action.SIS_PULLED)
     assert entry.user == counselor and entry.detail["sync_run"] == run.pk
+    stored = TranscriptCourse.objects.filter(youth=youth).count()
+    assert entry.detail["records"]["courseTranscripts"] == stored
+    assert run.started_at <= entry.at <= run.finished_at
+    assert (entry.path, entry.ip_address) == ("", None)
 
 
 def test_the_credit_summary_agrees_with_the_sis_and_takes_four_queries(
