@@ -46,7 +46,8 @@ from .mapping import (
     TRANSCRIPT_COLUMNS,
     Catalogue,
     CopyRows,
-    copy_rows,
+    StudentRows,
+    student_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -249,18 +250,34 @@ class _Outcome:
         return "changed" if self.rows is not None else "unchanged"
 
 
+@dataclass
+class _Written:
+    """What writing a block did: an outcome per student judged, and the links skipped."""
+
+    outcomes: list[_Outcome] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def _mappable(pulled: Pulled) -> bool:
+    """Whether these records can pass verdict() for some youth: what mapping them needs."""
+    return not (pulled.invalid or pulled.error) and len(pulled.records.get("students", [])) == 1
+
+
 class BlockWriter:
     """Collects pulled students and writes them ~500 at a time, one transaction per block.
 
-    Rows go in by COPY, as tuples. A student whose fingerprint (records, catalogue, mapping)
-    matches the stored one is not mapped at all. Should the database refuse a value (too long,
-    out of range), the block is written again student by student, and only the student whose
-    rows it refused fails, keeping their last good snapshot.
+    Records are mapped to COPY lines as a block is flushed; the block's links (whose the
+    students are now, their consents and stored fingerprints) are read when it is written. A
+    student whose fingerprint (youth, records, catalogue, mapping) matches the stored one is
+    not rewritten. Should the database refuse a value (too long, out of range), the block is
+    written again student by student, and only the student whose rows it refused fails,
+    keeping their last good snapshot.
 
     With `background`, each block is written by a thread on a connection of its own while
-    the next block is fetched and mapped (PostgreSQL and Python at work at once). Only outside
-    a transaction: inside one, the second connection would not see what it holds. close()
-    writes what is left and waits for it; stop() then lets the thread go.
+    the next block is fetched and mapped (PostgreSQL and Python at work at once, and the
+    mapping thread never waits on the database). Only outside a transaction: inside one, the
+    second connection would not see what it holds. close() writes what is left and waits for
+    it; stop() then lets the thread go.
     """
 
     def __init__(
@@ -280,19 +297,12 @@ class BlockWriter:
         self.block: list[Pulled] = []
         self.counted: set[int] = set()  # links counted once, even when pulled again
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sis-write") if background else None
-        self._writing: tuple[Future[None], list[_Outcome]] | None = None
+        self._writing: Future[_Written] | None = None
 
     def add(self, pulled: Pulled) -> None:
         self.block.append(pulled)
         if len(self.block) >= BLOCK_SIZE:
             self.flush()
-
-    def _count(self, link_pk: int, outcome: str) -> None:
-        if link_pk in self.counted:
-            return
-        self.counted.add(link_pk)
-        self.run.fetched += 1
-        setattr(self.run, outcome, getattr(self.run, outcome) + 1)
 
     def flush(self) -> None:
         block, self.block = self.block, []
@@ -301,27 +311,15 @@ class BlockWriter:
         self.flushed += 1
         if self.collect_every and self.flushed % self.collect_every == 0:
             gc.collect()
-        links = {
-            link.pk: link
-            for link in link_states(SisLink.objects.filter(pk__in=[p.link_pk for p in block]))
-        }
-        today = timezone.localdate()
-        outcomes = []
-        for pulled in block:
-            link = links.get(pulled.link_pk)
-            if link is None or not link.consented(today):
-                # Unlinked, or consent withdrawn since the run began: nothing is kept.
-                if link is not None and pulled.link_pk not in self.counted:
-                    self.counted.add(pulled.link_pk)
-                    self.run.skipped += 1
-                continue
-            outcomes.append(self._judge(pulled, link))
+        mapped = [
+            (pulled, student_rows(pulled.records, self.catalogue) if _mappable(pulled) else None)
+            for pulled in block
+        ]
         if self._pool is None:
-            self._write_block(outcomes)
-            self._counted(outcomes)
+            self._counted(self._write_block(mapped))
         else:
             self._settle()
-            self._writing = (self._pool.submit(self._write_block, outcomes), outcomes)
+            self._writing = self._pool.submit(self._write_block, mapped)
 
     def close(self) -> None:
         """Write what is left and wait until it is written."""
@@ -339,24 +337,43 @@ class BlockWriter:
     def _settle(self) -> None:
         """Wait for the block being written (raising what it raised) and count it."""
         if self._writing is not None:
-            future, outcomes = self._writing
-            self._writing = None
-            future.result()
-            self._counted(outcomes)
+            future, self._writing = self._writing, None
+            self._counted(future.result())
 
-    def _write_block(self, outcomes: list[_Outcome]) -> None:
+    def _write_block(self, mapped: list[tuple[Pulled, StudentRows | None]]) -> _Written:
+        """Judge the block's students against their links as they are now, and write."""
+        links = {
+            link.pk: link
+            for link in link_states(SisLink.objects.filter(pk__in=[p.link_pk for p, _ in mapped]))
+        }
+        today = timezone.localdate()
+        written = _Written()
+        for pulled, rows in mapped:
+            link = links.get(pulled.link_pk)
+            if link is None or not link.consented(today):
+                # Unlinked, or consent withdrawn since the run began: nothing is kept.
+                if link is not None:
+                    written.skipped.append(link.pk)
+                continue
+            written.outcomes.append(self._judge(pulled, rows, link))
         try:
             with transaction.atomic():
-                self._write(outcomes)
+                self._write(written.outcomes)
         except DatabaseError:
             logger.warning(
                 "SIS run %s: a block was refused, writing it student by student", self.run.pk
             )
             with transaction.atomic():
-                self._write(outcomes, alone=True)
+                self._write(written.outcomes, alone=True)
+        return written
 
-    def _counted(self, outcomes: list[_Outcome]) -> None:
-        for item in outcomes:
+    def _counted(self, written: _Written) -> None:
+        """Count a written block in the run (each link once), in the caller's thread."""
+        for link_pk in written.skipped:
+            if link_pk not in self.counted:
+                self.counted.add(link_pk)
+                self.run.skipped += 1
+        for item in written.outcomes:
             if item.error:
                 logger.warning(
                     "SIS pull for youth %s failed in run %s: %s",
@@ -364,15 +381,18 @@ class BlockWriter:
                     self.run.pk,
                     item.error,
                 )
-            self._count(item.link.pk, item.outcome)
+            if item.link.pk not in self.counted:
+                self.counted.add(item.link.pk)
+                self.run.fetched += 1
+                setattr(self.run, item.outcome, getattr(self.run, item.outcome) + 1)
 
-    def _judge(self, pulled: Pulled, link: LinkState) -> _Outcome:
+    def _judge(self, pulled: Pulled, rows: StudentRows | None, link: LinkState) -> _Outcome:
         item = _Outcome(pulled, link, error=verdict(pulled, link.birth_date, self.catalogue))
         if not item.error:
-            rows = copy_rows(link.youth_id, pulled.records, self.catalogue)
-            item.fingerprint = rows.fingerprint()
+            youth_rows = rows.for_youth(link.youth_id)  # verdict() passed: _mappable() did
+            item.fingerprint = youth_rows.fingerprint()
             if item.fingerprint != link.snapshot_hash:
-                item.rows = rows
+                item.rows = youth_rows
         return item
 
     def _write(self, outcomes: list[_Outcome], *, alone: bool = False) -> None:

@@ -326,6 +326,11 @@ def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) 
 
 def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | None]) -> tuple:
     """A TERM_COLUMNS row."""
+    return (youth_id, *_term_values(record, grades))
+
+
+def _term_values(record: dict[str, Any], grades: dict[tuple, int | None]) -> tuple:
+    """A TERM_COLUMNS row after youth_id."""
     gpas = record.get("gradePointAverages") or []
     cumulative = next((g for g in gpas if g.get("isCumulative") is True), None)
     session = next((g for g in gpas if g.get("isCumulative") is not True), None)
@@ -334,7 +339,6 @@ def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | No
     school_id = record["educationOrganizationReference"]["educationOrganizationId"]
     credit_type = record.get("sessionEarnedCreditTypeDescriptor") or ""
     return (
-        youth_id,
         record["id"][:32],
         school_id,
         year,
@@ -356,11 +360,15 @@ def term_row(youth_id: int, record: dict[str, Any], grades: dict[tuple, int | No
 
 def enrollment_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
     """An ENROLLMENT_COLUMNS row."""
+    return (youth_id, *_enrollment_values(record, catalogue))
+
+
+def _enrollment_values(record: dict[str, Any], catalogue: Catalogue) -> tuple:
+    """An ENROLLMENT_COLUMNS row after youth_id."""
     school_id = record["schoolReference"]["schoolId"]
     exit_type = code_value(record.get("exitWithdrawTypeDescriptor"))
     exit_date = record.get("exitWithdrawDate")
     return (
-        youth_id,
         record["id"][:32],
         school_id,
         catalogue.schools.get(school_id, f"School {school_id}")[:75],
@@ -440,30 +448,54 @@ def snapshot(
     return Snapshot(terms, courses, enrollments, special_status(records))
 
 
-def copy_rows(
-    youth_id: int, records: dict[str, list[dict[str, Any]]], catalogue: Catalogue
-) -> CopyRows:
-    """snapshot(...).copy_rows(), made without the transcripts' tuples (the sync's way)."""
+@dataclass(frozen=True, slots=True)
+class StudentRows:
+    """A student's COPY lines for the three tables without their first column, the youth's
+    id, in SIS id order: the nightly sync maps a block before knowing whose the students are
+    now (its background writer reads that, with their consents, while the next block is
+    mapped)."""
+
+    terms: list[str]
+    courses: list[str]
+    enrollments: list[str]
+    special_status: list[str]
+
+    def for_youth(self, youth_id: int) -> CopyRows:
+        head = f"{youth_id},"
+        texts = (
+            head + head.join(lines) if lines else ""
+            for lines in (self.terms, self.courses, self.enrollments)
+        )
+        return CopyRows(*texts, special_status=self.special_status)
+
+
+def student_rows(records: dict[str, list[dict[str, Any]]], catalogue: Catalogue) -> StudentRows:
+    """The lines of snapshot(...).copy_rows() without the youth, made without the transcripts'
+    tuples (the sync's way)."""
     catalogue.parts.trim()
-    youth_text = str(youth_id)
-    lines = []  # (sis id, line)
+    courses = []  # (sis id, line)
     grades = {}  # as in snapshot()
     for record in records["courseTranscripts"]:
         sis_id, when, course, result, credit, flags = _transcript_parts(record, catalogue)
         grades[when[0][:3]] = when[0][3]
-        line = f"{youth_text},{csv_text(sis_id)},{when[1]},{course[1]},{result[1]},{credit[1]},"
-        lines.append((sis_id, f"{line}{flags[1]}\n"))
-    lines.sort(key=_by_id)
-    terms = [term_row(youth_id, r, grades) for r in records["studentAcademicRecords"]]
-    enrollments = [
-        enrollment_row(youth_id, r, catalogue) for r in records["studentSchoolAssociations"]
-    ]
-    return CopyRows(
-        "".join(map(csv_line, sorted(terms, key=_sis_id))),
-        "".join(map(_line, lines)),
-        "".join(map(csv_line, sorted(enrollments, key=_sis_id))),
+        line = f"{csv_text(sis_id)},{when[1]},{course[1]},{result[1]},{credit[1]},{flags[1]}\n"
+        courses.append((sis_id, line))
+    courses.sort(key=_first)
+    terms = [_term_values(r, grades) for r in records["studentAcademicRecords"]]
+    enrollments = [_enrollment_values(r, catalogue) for r in records["studentSchoolAssociations"]]
+    return StudentRows(
+        list(map(csv_line, sorted(terms, key=_first))),
+        list(map(_second, courses)),
+        list(map(csv_line, sorted(enrollments, key=_first))),
         special_status(records),
     )
 
 
-_by_id, _line = operator.itemgetter(0), operator.itemgetter(1)
+def copy_rows(
+    youth_id: int, records: dict[str, list[dict[str, Any]]], catalogue: Catalogue
+) -> CopyRows:
+    """snapshot(...).copy_rows(), the sync's way."""
+    return student_rows(records, catalogue).for_youth(youth_id)
+
+
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)

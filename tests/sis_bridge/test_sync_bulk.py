@@ -15,6 +15,7 @@ import time
 import httpx
 import pytest
 from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from sis_bridge import client as sis_client_module
 from sis_bridge.client import CONTRACT
@@ -260,6 +261,58 @@ def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_sn
     assert SisLink.objects.get(pk=links[1].pk).last_error == ""
 
 
+@pytest.mark.django_db
+def test_a_block_is_judged_by_its_links_as_they_are_when_it_is_written(live_client):
+    """Students are mapped before the block's links are read: a consent withdrawn, or a link
+    moved to another youth (a merge) after the records came, still decides what is kept."""
+    # The survivor of a merge: the same student, entered twice.
+    withdrawn, moved, survivor = youth_for(63), youth_for(64), youth_for(64, linked=False)
+    links = [
+        SisLink.objects.create(youth=y, student_unique_id=y.lausd_id, method="lausd_id")
+        for y in (withdrawn, moved)
+    ]
+    run = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(run, Catalogue.fetch(live_client))
+    for link in links:
+        writer.add(fetch_one(live_client, link.pk, link.student_unique_id))
+
+    withdrawn.consents.update(withdrawn_on=dt.date.today())
+    SisLink.objects.filter(pk=links[1].pk).update(youth=survivor)
+    writer.close()
+
+    assert (run.fetched, run.changed, run.skipped) == (1, 1, 1)
+    assert not TranscriptCourse.objects.filter(youth=withdrawn).exists()
+    assert not TranscriptCourse.objects.filter(youth=moved).exists()
+    assert TranscriptCourse.objects.filter(youth=survivor).exists()
+    assert SisLink.objects.get(pk=links[0].pk).last_attempt_at is None
+
+
+@pytest.mark.django_db(transaction=True)  # a background writer's connection sees commits only
+def test_the_mapping_thread_asks_the_database_nothing_while_blocks_are_written(
+    live_client, monkeypatch
+):
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 2)
+    youths = [youth_for(66 + i) for i in range(4)]
+    links = [
+        SisLink.objects.create(youth=y, student_unique_id=y.lausd_id, method="lausd_id")
+        for y in youths
+    ]
+    pulled = [fetch_one(live_client, link.pk, link.student_unique_id) for link in links]
+    run = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(run, Catalogue.fetch(live_client), background=True)
+
+    with CaptureQueriesContext(connection) as asked:
+        for one in pulled:  # two blocks: mapped here, judged and written by the writer
+            writer.add(one)
+    writer.close()
+    writer.stop()
+
+    assert list(asked) == []
+    assert (run.fetched, run.changed, run.failed) == (4, 4, 0)
+    for youth in youths:
+        assert TranscriptCourse.objects.filter(youth=youth).exists()
+
+
 def _connections_to_this_database() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
@@ -277,7 +330,7 @@ def test_outside_a_transaction_blocks_are_written_by_a_thread_while_the_next_is_
 
     def recorded(self, outcomes):
         writers.append((threading.current_thread().name, len(outcomes)))
-        write_block(self, outcomes)
+        return write_block(self, outcomes)
 
     monkeypatch.setattr(BlockWriter, "_write_block", recorded)
     before = _connections_to_this_database()
@@ -304,7 +357,7 @@ def test_inside_a_transaction_blocks_are_written_on_its_connection(
 
     def recorded(self, outcomes):
         threads.add(threading.current_thread())
-        write_block(self, outcomes)
+        return write_block(self, outcomes)
 
     monkeypatch.setattr(BlockWriter, "_write_block", recorded)
 
