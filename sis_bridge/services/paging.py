@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from queue import Full, Queue
 from typing import Any, TypeVar
 
-from sis_bridge.client import PAGE_SIZE, SisClient
+from sis_bridge.client import PAGE_SIZE, Fetched, SisClient
 
 from .blocks import BLOCK_SIZE, STUDENT_RESOURCES, Pulled, student_id_of
 
@@ -83,6 +83,23 @@ def _put(queue: Queue, stop: threading.Event, entry: tuple[bool, Any]) -> bool:
     return False
 
 
+# Where a record of each resource names its student (the contract requires it there).
+_STUDENT_REFERENCE = {
+    "studentSchoolAssociations": "studentReference",
+    "studentAcademicRecords": "studentReference",
+    "courseTranscripts": "studentAcademicRecordReference",
+}
+
+
+def with_student_ids(resource: str, page: Fetched) -> list[tuple[str | None, Any]]:
+    """(student id, record) for each record of a page, in order: read straight from the
+    reference the contract requires when every record kept it, else one by one."""
+    if page.invalid:
+        return [(student_id_of(item), item) for item in page.ordered]
+    key = _STUDENT_REFERENCE[resource]
+    return [(record[key]["studentUniqueId"], record) for record in page.records]
+
+
 class _Stream:
     """One resource's pages, read a page at a time and only as far as the blocks need."""
 
@@ -101,7 +118,7 @@ class _Stream:
             if page is None:
                 self.done = True
             else:
-                self.buffer.extend((student_id_of(item), item) for item in page.ordered)
+                self.buffer.extend(with_student_ids(self.resource, page))
         return self.buffer[0] if self.buffer else None
 
 

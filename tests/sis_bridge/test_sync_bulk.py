@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from sis_bridge import client as sis_client_module
-from sis_bridge.client import CONTRACT
+from sis_bridge.client import CONTRACT, Fetched, InvalidRecord
 from sis_bridge.mock.dataset import Dataset
 from sis_bridge.models import AcademicTerm, Enrollment, SisLink, SyncKind, SyncRun, TranscriptCourse
 from sis_bridge.services import blocks, mapping, sis_nightly_sync
@@ -40,7 +40,7 @@ from sis_bridge.services.mapping import (
     snapshot,
     transcript_row,
 )
-from sis_bridge.services.paging import read_ahead
+from sis_bridge.services.paging import read_ahead, with_student_ids
 from youth.models import Youth
 
 from .conftest import SEED
@@ -408,6 +408,20 @@ def test_a_nightly_sync_leaves_no_cycles_behind_and_turns_the_collector_back_on(
 
 
 # --- fetching ahead -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", STUDENT_RESOURCES[1:])
+def test_a_page_names_each_records_student_as_student_id_of_does(resource):
+    dataset = Dataset(SEED, 5)
+    records = [r for i in range(5) for r in dataset.student_records(resource, i)]
+    valid = Fetched(records=records, ordered=list(records))
+    expected = [(blocks.student_id_of(r), r) for r in records]
+    assert with_student_ids(resource, valid) == expected
+    assert len({uid for uid, _record in expected}) == 5
+
+    bad = InvalidRecord(resource, "x", "id", "missing", {"studentUniqueId": "nobody"})
+    spoiled = Fetched(records=records[1:], invalid=[bad], ordered=[bad, *records[1:]])
+    assert with_student_ids(resource, spoiled) == [("nobody", bad), *expected[1:]]
 
 
 def test_read_ahead_hands_on_items_in_order_then_the_error():
