@@ -365,6 +365,12 @@ class BlockWriter:
             )
             with transaction.atomic():
                 self._write(written.outcomes, alone=True)
+        if self._pool is not None:
+            # The block's records (some 300,000 objects) are freed here rather than in the
+            # mapping thread, where it took 7% of its time.
+            for pulled, _rows in mapped:
+                pulled.records = {}
+            mapped.clear()
         return written
 
     def _counted(self, written: _Written) -> None:

@@ -240,10 +240,11 @@ class TranscriptParts:
     when: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
     course: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
     result: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
+    credit: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
     flags: dict[tuple, tuple[tuple, str]] = field(default_factory=dict)
 
     def trim(self) -> None:
-        for made in (self.when, self.course, self.result, self.flags):
+        for made in (self.when, self.course, self.result, self.credit, self.flags):
             if len(made) > self.LIMIT:
                 made.clear()
 
@@ -288,18 +289,32 @@ def _transcript_parts(record: dict[str, Any], catalogue: Catalogue) -> tuple:
     if result is None:
         result = parts.result[key] = _part(((key[0] or "")[:20], code_value(key[1])[:40]))
 
-    # Numbers are not remembered: 5 and 5.0 (or 0.0 and -0.0) are one key, not one text.
-    credit_type = record.get("earnedCreditTypeDescriptor") or ""
-    conversion = record.get("earnedCreditConversion")
+    attempted = record.get("attemptedCredits")
     earned = record.get("earnedCredits")
-    values = (
-        record.get("attemptedCredits"),
+    credit_type = record.get("earnedCreditTypeDescriptor")
+    conversion = record.get("earnedCreditConversion")
+    # 5 and 5.0 are one key, but not one text: the types are part of it.
+    key = (
+        attempted,
         earned,
-        credit_type[:306],
+        credit_type,
         conversion,
-        _lausd_credits(earned, credit_type, conversion),
+        type(attempted),
+        type(earned),
+        type(conversion),
     )
-    credit = values, ",".join(map(csv_text, values))
+    credit = parts.credit.get(key)
+    if credit is None:
+        credit_type = credit_type or ""
+        credit = parts.credit[key] = _part(
+            (
+                _no_negative_zero(attempted),
+                _no_negative_zero(earned),
+                credit_type[:306],
+                _no_negative_zero(conversion),
+                credits.lausd_credits(earned, credit_type, conversion),
+            )
+        )
 
     key = (
         record.get("courseRepeatCodeDescriptor"),
@@ -316,6 +331,11 @@ def _transcript_parts(record: dict[str, Any], catalogue: Catalogue) -> tuple:
             )
         )
     return record["id"][:32], when, course, result, credit, flags
+
+
+def _no_negative_zero(number: float | None) -> float | None:
+    """-0.0 as 0.0, as PostgreSQL's numeric stores it (and so one text for one key)."""
+    return 0.0 if number == 0 and isinstance(number, float) else number
 
 
 def transcript_row(youth_id: int, record: dict[str, Any], catalogue: Catalogue) -> tuple:
@@ -478,7 +498,8 @@ def student_rows(records: dict[str, list[dict[str, Any]]], catalogue: Catalogue)
     for record in records["courseTranscripts"]:
         sis_id, when, course, result, credit, flags = _transcript_parts(record, catalogue)
         grades[when[0][:3]] = when[0][3]
-        line = f"{csv_text(sis_id)},{when[1]},{course[1]},{result[1]},{credit[1]},{flags[1]}\n"
+        sis_text = sis_id if sis_id.isalnum() else csv_text(sis_id)  # ids are hex digits
+        line = f"{sis_text},{when[1]},{course[1]},{result[1]},{credit[1]},{flags[1]}\n"
         courses.append((sis_id, line))
     courses.sort(key=_first)
     terms = [_term_values(r, grades) for r in records["studentAcademicRecords"]]

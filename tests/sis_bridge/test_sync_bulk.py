@@ -135,6 +135,23 @@ def test_a_row_depends_on_its_record_alone_not_on_the_records_mapped_before_it()
             assert line[earned] == line[lausd] == repr(one["earnedCredits"])
 
 
+def test_a_negative_zero_is_written_as_zero_whichever_came_first():
+    """Credits are remembered by value and type, and -0.0 == 0.0: both are written as 0.0 (as
+    PostgreSQL's numeric keeps them), or the text would depend on what was mapped before."""
+    dataset = Dataset(SEED, 10)
+    record = dataset.student_records("courseTranscripts", 3)[0]
+    sent = [{**record, "earnedCredits": -0.0}, {**record, "earnedCredits": 0.0}]
+    earned = TRANSCRIPT_COLUMNS.index("earned_credits")
+    for order in (sent, sent[::-1]):
+        catalogue = Catalogue(courses={c["courseCode"]: c for c in dataset.catalogue("courses")})
+        for one in order:
+            records = {r: [] for r in STUDENT_RESOURCES} | {"courseTranscripts": [one]}
+            records["students"] = dataset.student_records("students", 3)
+            (line,) = csv.reader(io.StringIO(copy_rows(1, records, catalogue).courses))
+            assert line[earned] == "0.0"
+            assert repr(transcript_row(1, one, catalogue)[earned]) == "0.0"
+
+
 def _dataset_catalogue(dataset: Dataset) -> Catalogue:
     return Catalogue(
         courses={c["courseCode"]: c for c in dataset.catalogue("courses")},
