@@ -9,16 +9,20 @@ sync asks for several students at once): they share its connections and its toke
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import logging
 import math
 import random
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Annotated, Any, NotRequired, Required, TypedDict
+from typing import Annotated, Any, NotRequired, Required, TypedDict, TypeVar
 
 import httpx
 import msgspec
@@ -30,6 +34,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 PAGE_SIZE = 500  # the ODS default maximum; always sent, since hosts differ on the default
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 class SisError(Exception):
@@ -609,28 +614,34 @@ class SisClient:
         return fetched
 
     def pages(
-        self, resource: str, *, page_size: int = PAGE_SIZE, **filters: Any
+        self, resource: str, *, page_size: int = PAGE_SIZE, in_flight: int = 1, **filters: Any
     ) -> Iterator[Fetched]:
         """The records of a resource one checked page at a time, so a caller can stream them.
 
+        With `in_flight` > 1, that many pages are asked for at once, each in a thread of its
+        own, so the SIS builds the next page while this one travels and is checked; they come
+        back in order (a page past the end may be asked for, and is dropped).
         Raises SisPartialResponse when the list ends before Total-Count records arrived.
         """
         url = self.urls()["data"] + resource
-        offset = 0
-        while True:
+
+        def fetch(offset: int) -> tuple[Fetched, int | None]:
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
             response = self.get(url, params)
-            fetched = self._checked_page(resource, response)
-            offset += len(fetched.ordered)
-            total = _int_header(response, "Total-Count")
-            last = len(fetched.ordered) < page_size or (total is not None and offset >= total)
-            if last and total is not None and offset < total:
-                raise SisPartialResponse(
-                    f"{resource}: {offset} of {total} records arrived before the list ended."
-                )
-            yield fetched
-            if last:
-                return
+            return self._checked_page(resource, response), _int_header(response, "Total-Count")
+
+        received = 0
+        with contextlib.closing(_in_order(fetch, page_size, in_flight)) as answers:
+            for fetched, total in answers:
+                received += len(fetched.ordered)
+                last = len(fetched.ordered) < page_size or (total is not None and received >= total)
+                if last and total is not None and received < total:
+                    raise SisPartialResponse(
+                        f"{resource}: {received} of {total} records arrived before the list ended."
+                    )
+                yield fetched
+                if last:
+                    return
 
     def _checked_page(self, resource: str, response: httpx.Response) -> Fetched:
         records = decode_valid_page(resource, response.content)
@@ -676,6 +687,26 @@ class SisClient:
             entries.extend(e for e in page if isinstance(e, dict))
             if len(page) < PAGE_SIZE:
                 return entries
+
+
+def _in_order(fetch: Callable[[int], T], step: int, in_flight: int) -> Iterator[T]:
+    """fetch(0), fetch(step), fetch(2 * step)... for as long as the caller asks, up to
+    `in_flight` of them running at once in threads; closing stops asking (those running
+    finish first)."""
+    if in_flight <= 1:
+        yield from map(fetch, itertools.count(0, step))
+        return
+    offsets = itertools.count(0, step)
+    with ThreadPoolExecutor(in_flight, thread_name_prefix="sis-page") as pool:
+        ahead = deque(pool.submit(fetch, next(offsets)) for _ in range(in_flight))
+        try:
+            while True:
+                answer = ahead.popleft().result()
+                ahead.append(pool.submit(fetch, next(offsets)))
+                yield answer
+        finally:
+            for future in ahead:
+                future.cancel()
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:

@@ -21,6 +21,10 @@ RECORDS_PER_STUDENT = {
     "studentAcademicRecords": 4.5,
     "courseTranscripts": 27,
 }
+# Pages asked for at once: one transcripts page at a time held a full scan back (the sync
+# waited on it half the run, while the SIS sat idle as the last page travelled and was checked).
+# Two: 926-986 vs 840-901 students/s in alternating runs of 20,000; three did no better.
+PAGES_IN_FLIGHT = {"courseTranscripts": 2}
 T = TypeVar("T")
 
 
@@ -105,7 +109,9 @@ class _Stream:
 
     def __init__(self, client: SisClient, resource: str, filters: dict[str, Any]) -> None:
         self.resource = resource
-        self._pages = read_ahead(client.pages(resource, **filters), pages_per_block(resource))
+        in_flight = PAGES_IN_FLIGHT.get(resource, 1)
+        pages = client.pages(resource, in_flight=in_flight, **filters)
+        self._pages = read_ahead(pages, pages_per_block(resource))
         self.buffer: deque[tuple[str | None, Any]] = deque()
         self.done = False
 

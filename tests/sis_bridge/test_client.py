@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from sis_bridge.client import (
@@ -216,3 +218,39 @@ def test_change_versions_window_the_students(mock_sis, live_client):
     window = {"minChangeVersion": version, "maxChangeVersion": version}
     changed = live_client.fetch_all("students", **window).records
     assert [s["studentUniqueId"] for s in changed] == [uid]
+
+
+# --- pages in flight: several asked for at once, handed back in order ---------------------
+
+
+def _ids(pages) -> list[str]:
+    return [record["id"] for page in pages for record in page.ordered]
+
+
+@pytest.mark.parametrize("in_flight", [2, 3])
+def test_pages_in_flight_come_back_as_one_at_a_time_does(mock_sis, live_client, in_flight):
+    one_by_one = _ids(live_client.pages("studentAcademicRecords", page_size=100))
+    before = live_client.requests
+    together = _ids(live_client.pages("studentAcademicRecords", page_size=100, in_flight=in_flight))
+    assert together == one_by_one and len(set(together)) == len(together) > 300
+    pages = -(-len(together) // 100)  # and one short page past the end, if the last was full
+    assert pages <= live_client.requests - before <= pages + in_flight
+
+
+def test_a_truncated_page_in_flight_is_a_partial_response(mock_sis, live_client):
+    mock_sis.fault(kind="partial", mode="truncate", path_prefix="/data/v3/ed-fi/students")
+    with pytest.raises(SisPartialResponse, match="of 300 records"):
+        list(live_client.pages("students", page_size=100, in_flight=2))
+
+
+def test_a_failed_page_in_flight_fails_in_its_place(mock_sis, live_client):
+    mock_sis.fault(kind="error", status=403, path_prefix="/data/v3/ed-fi/studentAcademicRecords")
+    with pytest.raises(SisResponseError, match="HTTP 403"):
+        list(live_client.pages("studentAcademicRecords", page_size=100, in_flight=2))
+
+
+def test_pages_in_flight_let_their_threads_go_when_the_reader_stops(mock_sis, live_client):
+    pages = live_client.pages("courseTranscripts", page_size=50, in_flight=3)
+    assert len(next(pages).ordered) == 50
+    pages.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sis-page")]
