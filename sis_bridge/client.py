@@ -624,15 +624,26 @@ class SisClient:
         Raises SisPartialResponse when the list ends before Total-Count records arrived.
         """
         url = self.urls()["data"] + resource
+        known_total: list[int] = []  # once a page has said it
 
         def fetch(offset: int) -> tuple[Fetched, int | None]:
+            if known_total and offset >= known_total[0] > 0:
+                return Fetched(), known_total[0]  # past the end: not asked
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
             response = self.get(url, params)
-            return self._checked_page(resource, response), _int_header(response, "Total-Count")
+            total = _int_header(response, "Total-Count")
+            if total is not None and not known_total:
+                known_total.append(total)
+            return self._checked_page(resource, response), total
 
         received = 0
         with contextlib.closing(_in_order(fetch, page_size, in_flight)) as answers:
             for fetched, total in answers:
+                if len(fetched.ordered) > page_size:
+                    # Pages are asked for at fixed offsets: a longer one would overlap the next.
+                    raise SisResponseError(
+                        f"{resource}: {len(fetched.ordered)} records for a limit of {page_size}."
+                    )
                 received += len(fetched.ordered)
                 last = len(fetched.ordered) < page_size or (total is not None and received >= total)
                 if last and total is not None and received < total:

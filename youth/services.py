@@ -254,12 +254,14 @@ class ConsentTerms(NamedTuple):
     is_in_force = Consent.is_in_force  # the model's own rule, on these values
 
 
-def consent_terms(youth_ids) -> dict[int, list[ConsentTerms]]:
-    """The consents of these youth (ids), by youth, as ConsentTerms."""
+def consent_terms(youth_ids, *, lock: bool = False) -> dict[int, list[ConsentTerms]]:
+    """The consents of these youth (ids), by youth, as ConsentTerms. With `lock` (inside a
+    transaction), no one can withdraw or change them until it ends."""
     terms: dict[int, list[ConsentTerms]] = {}
-    rows = Consent.objects.filter(youth_id__in=youth_ids).values_list(
-        "youth_id", *ConsentTerms._fields
-    )
+    consents = Consent.objects.filter(youth_id__in=youth_ids)
+    if lock:
+        consents = consents.select_for_update(no_key=True).order_by("pk")
+    rows = consents.values_list("youth_id", *ConsentTerms._fields)
     for youth_id, *values in rows:
         terms.setdefault(youth_id, []).append(ConsentTerms(*values))
     return terms

@@ -137,15 +137,19 @@ _LINK_VALUES = (
 )
 
 
-def _with_consents(rows: list[tuple]) -> list[LinkState]:
+def _with_consents(rows: list[tuple], *, lock: bool = False) -> list[LinkState]:
     """LinkState for rows of _LINK_VALUES, with their youth's consents (one query)."""
-    consents = consent_terms([youth_id for _pk, youth_id, *_rest in rows])
+    consents = consent_terms([youth_id for _pk, youth_id, *_rest in rows], lock=lock)
     return [LinkState(*row, consents.get(row[1], [])) for row in rows]
 
 
-def link_states(links: QuerySet[SisLink]) -> list[LinkState]:
-    """The links of a (small) queryset as LinkState: two queries."""
-    return _with_consents(list(links.values_list(*_LINK_VALUES)))
+def link_states(links: QuerySet[SisLink], *, lock: bool = False) -> list[LinkState]:
+    """The links of a (small) queryset as LinkState: two queries. With `lock` (inside a
+    transaction), the links and their youth's consents stay as read until it ends: what is
+    written under them is what they allowed when it was written."""
+    if lock:
+        links = links.select_for_update(of=("self",), no_key=True).order_by("pk")
+    return _with_consents(list(links.values_list(*_LINK_VALUES)), lock=lock)
 
 
 def link_state_blocks(links: QuerySet[SisLink]) -> Iterator[list[LinkState]]:
@@ -341,10 +345,31 @@ class BlockWriter:
             self._counted(future.result())
 
     def _write_block(self, mapped: list[tuple[Pulled, StudentRows | None]]) -> _Written:
-        """Judge the block's students against their links as they are now, and write."""
+        """Judge the block's students against their links as they are now, and write, in one
+        transaction that holds the links and consents it read."""
+        try:
+            with transaction.atomic():
+                written = self._judge_block(mapped)
+                self._write(written.outcomes)
+        except DatabaseError:
+            logger.warning(
+                "SIS run %s: a block was refused, writing it student by student", self.run.pk
+            )
+            with transaction.atomic():
+                written = self._judge_block(mapped)
+                self._write(written.outcomes, alone=True)
+        if self._pool is not None:
+            # The block's records (some 300,000 objects) are freed here rather than in the
+            # mapping thread, where it took 7% of its time.
+            for pulled, _rows in mapped:
+                pulled.records = {}
+            mapped.clear()
+        return written
+
+    def _judge_block(self, mapped: list[tuple[Pulled, StudentRows | None]]) -> _Written:
+        pks = [pulled.link_pk for pulled, _rows in mapped]
         links = {
-            link.pk: link
-            for link in link_states(SisLink.objects.filter(pk__in=[p.link_pk for p, _ in mapped]))
+            link.pk: link for link in link_states(SisLink.objects.filter(pk__in=pks), lock=True)
         }
         today = timezone.localdate()
         written = _Written()
@@ -356,21 +381,6 @@ class BlockWriter:
                     written.skipped.append(link.pk)
                 continue
             written.outcomes.append(self._judge(pulled, rows, link))
-        try:
-            with transaction.atomic():
-                self._write(written.outcomes)
-        except DatabaseError:
-            logger.warning(
-                "SIS run %s: a block was refused, writing it student by student", self.run.pk
-            )
-            with transaction.atomic():
-                self._write(written.outcomes, alone=True)
-        if self._pool is not None:
-            # The block's records (some 300,000 objects) are freed here rather than in the
-            # mapping thread, where it took 7% of its time.
-            for pulled, _rows in mapped:
-                pulled.records = {}
-            mapped.clear()
         return written
 
     def _counted(self, written: _Written) -> None:

@@ -334,7 +334,8 @@ def _transcript_parts(record: dict[str, Any], catalogue: Catalogue) -> tuple:
 
 
 def _no_negative_zero(number: float | None) -> float | None:
-    """-0.0 as 0.0, as PostgreSQL's numeric stores it (and so one text for one key)."""
+    """-0.0 as 0.0: remembered credits are found by value, and -0.0 == 0.0, so the two must
+    have one text, or a student's lines would depend on which was mapped first."""
     return 0.0 if number == 0 and isinstance(number, float) else number
 
 
@@ -458,6 +459,7 @@ def special_status(records: dict[str, list[dict[str, Any]]]) -> list[str]:
 def snapshot(
     youth_id: int, records: dict[str, list[dict[str, Any]]], catalogue: Catalogue
 ) -> Snapshot:
+    catalogue.parts.trim()
     courses = [transcript_row(youth_id, r, catalogue) for r in records["courseTranscripts"]]
     # (school_id, school_year, term) -> grade level, from the transcripts of that term.
     grades = {(c[2], c[3], c[4]): c[5] for c in courses}

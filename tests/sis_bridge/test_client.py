@@ -233,20 +233,53 @@ def test_pages_in_flight_come_back_as_one_at_a_time_does(mock_sis, live_client, 
     before = live_client.requests
     together = _ids(live_client.pages("studentAcademicRecords", page_size=100, in_flight=in_flight))
     assert together == one_by_one and len(set(together)) == len(together) > 300
-    pages = -(-len(together) // 100)  # and one short page past the end, if the last was full
-    assert pages <= live_client.requests - before <= pages + in_flight
+    pages = -(-len(together) // 100)  # none past the end: the first page told how many
+    assert live_client.requests - before == pages
+
+
+def _pages_before(error, pages):
+    """(pages handed back before `error` was raised, their records' ids, the error)."""
+    count, ids = 0, []
+    with pytest.raises(error) as raised:
+        for page in pages:
+            count += 1
+            ids += [record["id"] for record in page.ordered]
+    return count, ids, raised.value
 
 
 def test_a_truncated_page_in_flight_is_a_partial_response(mock_sis, live_client):
+    whole = [r["id"] for r in live_client.fetch_all("students").records]
     mock_sis.fault(kind="partial", mode="truncate", path_prefix="/data/v3/ed-fi/students")
-    with pytest.raises(SisPartialResponse, match="of 300 records"):
-        list(live_client.pages("students", page_size=100, in_flight=2))
+    count, ids, error = _pages_before(
+        SisPartialResponse, live_client.pages("students", page_size=100, in_flight=2)
+    )
+    assert "of 300 records" in str(error)
+    # Whichever of the two pages was cut, what came before it came whole and in order.
+    assert ids == whole[: len(ids)] and count <= 1
 
 
 def test_a_failed_page_in_flight_fails_in_its_place(mock_sis, live_client):
+    whole = [r["id"] for r in live_client.fetch_all("studentAcademicRecords").records]
     mock_sis.fault(kind="error", status=403, path_prefix="/data/v3/ed-fi/studentAcademicRecords")
-    with pytest.raises(SisResponseError, match="HTTP 403"):
-        list(live_client.pages("studentAcademicRecords", page_size=100, in_flight=2))
+    count, ids, error = _pages_before(
+        SisResponseError,
+        live_client.pages("studentAcademicRecords", page_size=100, in_flight=2),
+    )
+    assert "HTTP 403" in str(error)
+    assert ids == whole[: len(ids)] and count <= 1
+
+
+def test_a_page_longer_than_its_limit_is_refused(sis, sis_client, monkeypatch):
+    """Pages are asked for at fixed offsets: a host that sent more than the limit would
+    overlap the next page, and the count of records would end the list early."""
+    find = sis.dataset.find
+
+    def generous(resource, filters, window, offset, limit, with_total):
+        return find(resource, filters, window, offset, limit + 1, with_total)
+
+    monkeypatch.setattr(sis.dataset, "find", generous)
+    with pytest.raises(SisResponseError, match="51 records for a limit of 50"):
+        list(sis_client.pages("students", page_size=50))
 
 
 def test_pages_in_flight_let_their_threads_go_when_the_reader_stops(mock_sis, live_client):

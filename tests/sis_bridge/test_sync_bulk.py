@@ -14,7 +14,7 @@ import time
 
 import httpx
 import pytest
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sis_bridge import client as sis_client_module
@@ -43,6 +43,7 @@ from sis_bridge.services.mapping import (
 from sis_bridge.services.paging import read_ahead, with_student_ids
 from youth.models import Youth
 
+from . import mapping_oracle
 from .conftest import SEED
 from .test_sync import many_youth, youth_for
 
@@ -118,7 +119,6 @@ def test_a_row_depends_on_its_record_alone_not_on_the_records_mapped_before_it()
     and one of 5.0 (the contract lets both through) must still map as sent, in either order,
     or an unchanged student's fingerprint would change with what the worker mapped before."""
     dataset = Dataset(SEED, 10)
-    catalogue = Catalogue(courses={c["courseCode"]: c for c in dataset.catalogue("courses")})
     record = dataset.student_records("courseTranscripts", 3)[0]
     record.pop("earnedCreditConversion", None)  # LAUSD credits are then the value as sent
     sent = [{**record, "earnedCredits": 5}, {**record, "earnedCredits": 5.0}]
@@ -126,6 +126,7 @@ def test_a_row_depends_on_its_record_alone_not_on_the_records_mapped_before_it()
     earned = TRANSCRIPT_COLUMNS.index("earned_credits")
     for order in (sent, sent[::-1]):
         mapping._lausd_credits.cache_clear()
+        catalogue = Catalogue(courses={c["courseCode"]: c for c in dataset.catalogue("courses")})
         for one in order:
             row = transcript_row(1, one, catalogue)
             assert repr(row[lausd]) == repr(one["earnedCredits"])
@@ -159,24 +160,36 @@ def _dataset_catalogue(dataset: Dataset) -> Catalogue:
     )
 
 
-def test_the_sync_writes_the_lines_csv_makes_of_the_mapped_rows():
-    """copy_rows (the sync's lines, from remembered parts) against the rows mapped one by one
-    and written by the csv module: the same text, so the same fingerprints as before parts
-    were remembered, for students of every kind (two catalogues: parts are per catalogue)."""
+# Records as an SIS may send them that remembered parts must keep apart: an earned credit of 5
+# and of 5.0, titles missing, empty, or needing quotes, no letter grade, no subject.
+VARIANTS = [
+    {"earnedCredits": 5},
+    {"earnedCredits": 5.0},
+    {"earnedCredits": None, "attemptedCredits": 5},
+    {"courseTitle": ""},
+    {"courseTitle": None},
+    {"courseTitle": 'Bio, "Honors"\r\nlab'},
+    {"finalLetterGradeEarned": None},
+    {"academicSubjects": []},
+    {"earnedCreditConversion": None, "earnedCreditTypeDescriptor": None},
+]
+
+
+def test_the_sync_writes_the_lines_the_old_mapping_wrote():
+    """copy_rows (the sync's lines, from parts remembered over 300 students) and snapshot()
+    against the mapping as it was before parts were remembered, one record at a time: the same
+    text, so the same fingerprints as the rows already stored."""
     dataset = Dataset(SEED, 300)
-    remembered, fresh = _dataset_catalogue(dataset), _dataset_catalogue(dataset)
+    remembered, rows_catalogue = _dataset_catalogue(dataset), _dataset_catalogue(dataset)
     for index in range(300):
         records = {r: dataset.student_records(r, index) for r in STUDENT_RESOURCES}
-        rows = snapshot(index + 1, records, fresh)
-        expected = []
-        for table in (rows.terms, rows.courses, rows.enrollments):
-            text = io.StringIO()
-            csv.writer(text, lineterminator="\n").writerows(sorted(table, key=lambda r: r[1]))
-            expected.append(text.getvalue())
+        for number, transcript in enumerate(records["courseTranscripts"][:3]):
+            transcript.update(VARIANTS[(index + number) % len(VARIANTS)])
+        texts, status = mapping_oracle.copy_texts(index + 1, records, _dataset_catalogue(dataset))
         made = copy_rows(index + 1, records, remembered)
-        assert made.texts() == tuple(expected) == rows.csv()
-        assert made.fingerprint() == rows.fingerprint()
-        assert made.special_status == rows.special_status
+        assert made.texts() == texts
+        assert snapshot(index + 1, records, rows_catalogue).csv() == texts
+        assert made.special_status == status
     assert 0 < len(remembered.parts.course) < 300 * 20  # remembered, and shared
 
 
@@ -191,7 +204,7 @@ def test_remembered_parts_are_let_go_past_their_limit(monkeypatch):
     monkeypatch.setattr(mapping.TranscriptParts, "LIMIT", 5)
     for index in range(40):
         records = {r: dataset.student_records(r, index) for r in STUDENT_RESOURCES}
-        expected = snapshot(index + 1, records, _dataset_catalogue(dataset)).csv()
+        expected, _status = mapping_oracle.copy_texts(index + 1, records, catalogue)
         assert copy_rows(index + 1, records, catalogue).texts() == expected
         assert len(catalogue.parts.course) <= 5 + len(records["courseTranscripts"])
 
@@ -278,30 +291,73 @@ def test_a_value_the_database_refuses_fails_only_that_student_and_keeps_their_sn
     assert SisLink.objects.get(pk=links[1].pk).last_error == ""
 
 
-@pytest.mark.django_db
-def test_a_block_is_judged_by_its_links_as_they_are_when_it_is_written(live_client):
-    """Students are mapped before the block's links are read: a consent withdrawn, or a link
-    moved to another youth (a merge) after the records came, still decides what is kept."""
+@pytest.mark.django_db(transaction=True)  # a background writer's connection sees commits only
+def test_a_block_is_judged_by_its_links_as_they_are_when_it_is_written(live_client, monkeypatch):
+    """The block is mapped before its links are read: a consent withdrawn, or a link moved to
+    another youth (a merge), after the records were mapped still decides what is kept."""
     # The survivor of a merge: the same student, entered twice.
     withdrawn, moved, survivor = youth_for(63), youth_for(64), youth_for(64, linked=False)
     links = [
         SisLink.objects.create(youth=y, student_unique_id=y.lausd_id, method="lausd_id")
         for y in (withdrawn, moved)
     ]
+    pulled = [fetch_one(live_client, link.pk, link.student_unique_id) for link in links]
     run = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
-    writer = BlockWriter(run, Catalogue.fetch(live_client))
-    for link in links:
-        writer.add(fetch_one(live_client, link.pk, link.student_unique_id))
+    writer = BlockWriter(run, Catalogue.fetch(live_client), background=True)
+    write_block = BlockWriter._write_block
 
-    withdrawn.consents.update(withdrawn_on=dt.date.today())
-    SisLink.objects.filter(pk=links[1].pk).update(youth=survivor)
+    def changed_meanwhile(self, mapped):
+        assert all(rows is not None for _pulled, rows in mapped)  # mapped already
+        withdrawn.consents.update(withdrawn_on=dt.date.today())
+        SisLink.objects.filter(pk=links[1].pk).update(youth=survivor)
+        return write_block(self, mapped)
+
+    monkeypatch.setattr(BlockWriter, "_write_block", changed_meanwhile)
+    for one in pulled:
+        writer.add(one)
     writer.close()
+    writer.stop()
 
     assert (run.fetched, run.changed, run.skipped) == (1, 1, 1)
     assert not TranscriptCourse.objects.filter(youth=withdrawn).exists()
     assert not TranscriptCourse.objects.filter(youth=moved).exists()
     assert TranscriptCourse.objects.filter(youth=survivor).exists()
     assert SisLink.objects.get(pk=links[0].pk).last_attempt_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_consent_is_withdrawn_while_a_block_written_under_it_is_open(live_client, monkeypatch):
+    """The writer holds the links and consents it judged by until its block commits: a
+    withdrawal waits for it, so no row is written after the consent that allowed it ended."""
+    youth = youth_for(67)
+    link = SisLink.objects.create(youth=youth, student_unique_id=youth.lausd_id, method="lausd_id")
+    run = SyncRun.objects.create(kind=SyncKind.NIGHTLY)
+    writer = BlockWriter(run, Catalogue.fetch(live_client), background=True)
+    judged, release = threading.Event(), threading.Event()
+    write = BlockWriter._write
+
+    def held(self, outcomes, **options):
+        judged.set()
+        release.wait(10)
+        return write(self, outcomes, **options)
+
+    monkeypatch.setattr(BlockWriter, "_write", held)
+    writer.add(fetch_one(live_client, link.pk, link.student_unique_id))
+    writer.flush()
+    assert judged.wait(10)
+    try:
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            youth.consents.update(withdrawn_on=dt.date.today())
+    finally:
+        release.set()
+    writer.close()
+    writer.stop()
+
+    youth.consents.update(withdrawn_on=dt.date.today())  # once the block is in
+    assert run.changed == 1
+    assert TranscriptCourse.objects.filter(youth=youth).exists()
 
 
 @pytest.mark.django_db(transaction=True)  # a background writer's connection sees commits only
