@@ -37,6 +37,7 @@ from sis_bridge.models import (
     SyncRun,
     TranscriptCourse,
 )
+from youth.models import Youth
 from youth.services import ConsentTerms, consent_terms, school_records_consented
 
 from .mapping import (
@@ -146,10 +147,25 @@ def _with_consents(rows: list[tuple], *, lock: bool = False) -> list[LinkState]:
 def link_states(links: QuerySet[SisLink], *, lock: bool = False) -> list[LinkState]:
     """The links of a (small) queryset as LinkState: two queries. With `lock` (inside a
     transaction), the links and their youth's consents stay as read until it ends: what is
-    written under them is what they allowed when it was written."""
+    written under them is what they allowed when it was written.
+
+    Locks are taken youth first (FOR KEY SHARE: what the snapshot rows' foreign keys take at
+    commit anyway), then links, then consents, the order in which an edit of the youth record
+    (which may drop the link) takes them: taken link first, the two could deadlock."""
     if lock:
+        _hold_youth_of(links)
         links = links.select_for_update(of=("self",), no_key=True).order_by("pk")
     return _with_consents(list(links.values_list(*_LINK_VALUES)), lock=lock)
+
+
+def _hold_youth_of(links: QuerySet[SisLink]) -> None:
+    select, params = links.order_by().values("youth_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Youth._meta.db_table} WHERE id IN ({select})"  # noqa: S608
+            " ORDER BY id FOR KEY SHARE",
+            params,
+        )
 
 
 def link_state_blocks(links: QuerySet[SisLink]) -> Iterator[list[LinkState]]:

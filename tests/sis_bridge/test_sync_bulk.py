@@ -350,6 +350,12 @@ def test_no_consent_is_withdrawn_while_a_block_written_under_it_is_open(live_cli
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '300ms'")
             youth.consents.update(withdrawn_on=dt.date.today())
+        # An edit of the youth record (which may drop the link) waits too, before it takes
+        # anything the writer needs: the two take their locks in one order.
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            Youth.objects.select_for_update().get(pk=youth.pk)
     finally:
         release.set()
     writer.close()
