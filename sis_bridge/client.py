@@ -624,16 +624,17 @@ class SisClient:
         Raises SisPartialResponse when the list ends before Total-Count records arrived.
         """
         url = self.urls()["data"] + resource
-        known_total: list[int] = []  # once a page has said it
+        told: int | None = None  # Total-Count, once a page has said it
 
         def fetch(offset: int) -> tuple[Fetched, int | None]:
-            if known_total and offset >= known_total[0] > 0:
-                return Fetched(), known_total[0]  # past the end: not asked
+            nonlocal told
+            if told and offset >= told:
+                return Fetched(), told  # past the end: not asked
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
             response = self.get(url, params)
             total = _int_header(response, "Total-Count")
-            if total is not None and not known_total:
-                known_total.append(total)
+            if told is None:
+                told = total
             return self._checked_page(resource, response), total
 
         received = 0

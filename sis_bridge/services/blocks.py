@@ -27,7 +27,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AccessLogEntry, Action
+from audit.models import Action
+from audit.services import access_record_each
 from sis_bridge.client import InvalidRecord, SisClient, SisError, failure_text
 from sis_bridge.models import (
     AcademicTerm,
@@ -461,7 +462,7 @@ class BlockWriter:
                 link.last_refreshed_at = link.last_attempt_at
                 link.last_error = ""
                 refreshed.append(link)
-        _log_pulls(self.user, pulls)
+        access_record_each(user=self.user, action=Action.SIS_PULLED, entries=pulls)
         QuarantinedRecord.objects.bulk_create(quarantined)
         if refreshed:
             _update_refreshed(refreshed)
@@ -515,30 +516,6 @@ SNAPSHOT_COPIES = (
     (TranscriptCourse, TRANSCRIPT_COLUMNS),
     (Enrollment, ENROLLMENT_COLUMNS),
 )
-
-
-def _log_pulls(user, pulls: list[tuple[int, dict[str, Any]]]) -> None:
-    """A disclosure entry in the access log for each (youth id, detail), in one statement:
-    bulk_create makes a model instance and binds seven values an entry, a tenth of the
-    background writer's time."""
-    if not pulls:
-        return
-    table = AccessLogEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (at, user_id, youth_id, action, path, detail)
-            SELECT %s, %s, v.youth, %s, '', v.detail::jsonb
-            FROM unnest(%s::bigint[], %s::text[]) AS v(youth, detail)
-            """,  # noqa: S608 - the table name comes from the model
-            [
-                timezone.now(),
-                user.pk if user is not None else None,
-                Action.SIS_PULLED.value,
-                [youth_id for youth_id, _detail in pulls],
-                [json.dumps(detail) for _youth_id, detail in pulls],
-            ],
-        )
 
 
 def _update_refreshed(links: list[LinkState]) -> None:

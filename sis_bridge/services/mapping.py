@@ -447,7 +447,9 @@ class Snapshot:
         return self.copy_rows().fingerprint()
 
 
-_sis_id = operator.itemgetter(1)
+# Rows with the youth hold the SIS id second; rows without it, and (sis id, line) pairs, first.
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+_sis_id = _second
 
 
 def special_status(records: dict[str, list[dict[str, Any]]]) -> list[str]:
@@ -519,6 +521,3 @@ def copy_rows(
 ) -> CopyRows:
     """snapshot(...).copy_rows(), the sync's way."""
     return student_rows(records, catalogue).for_youth(youth_id)
-
-
-_first, _second = operator.itemgetter(0), operator.itemgetter(1)
