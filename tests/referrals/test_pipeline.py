@@ -64,7 +64,10 @@ def crens_youth(other_counselor, center_b):
 
 
 @pytest.mark.parametrize("persona", ["counselor", "other_counselor", "analyst", "administrator"])
-def test_only_supervisors_may_open_the_pipeline(client_for, persona, request):
+def test_only_supervisors_may_open_the_pipeline(db, client_for, persona, request):
+    # `db` named here, not only reached through getfixturevalue: pytest-django sorts a test by
+    # the fixtures it declares, and this one ran among the database-free tests, after the
+    # transactional ones, leaving a connection open that kept the test database from dropping.
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("referrals:pipeline")).status_code == 403
     url = reverse("referrals:pipeline_list", args=["intake"])
