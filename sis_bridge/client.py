@@ -628,7 +628,7 @@ class SisClient:
 
         def fetch(offset: int) -> tuple[Fetched, int | None]:
             nonlocal told
-            if told and offset >= told:
+            if told is not None and offset >= told:
                 return Fetched(), told  # past the end: not asked
             params = {**filters, "offset": offset, "limit": page_size, "totalCount": "true"}
             response = self.get(url, params)

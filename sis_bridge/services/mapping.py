@@ -434,7 +434,7 @@ class Snapshot:
     def copy_rows(self) -> CopyRows:
         return CopyRows(
             *(
-                "".join(map(csv_line, sorted(rows, key=_sis_id)))
+                "".join(map(csv_line, sorted(rows, key=_second)))
                 for rows in (self.terms, self.courses, self.enrollments)
             ),
             special_status=self.special_status,
@@ -449,7 +449,6 @@ class Snapshot:
 
 # Rows with the youth hold the SIS id second; rows without it, and (sis id, line) pairs, first.
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
-_sis_id = _second
 
 
 def special_status(records: dict[str, list[dict[str, Any]]]) -> list[str]:
